@@ -1,0 +1,176 @@
+# osnode — the only build entry point.
+#
+#   make                 build libraries, examples, tools into build/
+#   make test            build and run every GoogleTest suite; last line: tests: N passed, N failed
+#   make help            list every target and knob
+#
+# Knobs: CXX=clang++   BACKEND=epoll|poll|kqueue   SANITIZE=address,undefined|thread
+# Each variant builds into its own folder so objects never mix (build/, build-poll/,
+# build-asan/, build-tsan/, build-clang/ ...).
+
+UNAME_S := $(shell uname -s)
+ifeq ($(UNAME_S),Linux)
+  DEFAULT_BACKEND := epoll
+else
+  DEFAULT_BACKEND := kqueue
+endif
+BACKEND  ?= $(DEFAULT_BACKEND)
+SANITIZE ?=
+
+# ---- the build folder of this variant -------------------------------------------------------
+VARIANT :=
+ifneq ($(notdir $(CXX)),g++)
+  ifneq ($(CXX),c++)
+    VARIANT := $(VARIANT)-$(subst +,x,$(notdir $(CXX)))
+  endif
+endif
+ifneq ($(BACKEND),$(DEFAULT_BACKEND))
+  VARIANT := $(VARIANT)-$(BACKEND)
+endif
+ifneq ($(findstring address,$(SANITIZE)),)
+  VARIANT := $(VARIANT)-asan
+endif
+ifneq ($(findstring thread,$(SANITIZE)),)
+  VARIANT := $(VARIANT)-tsan
+endif
+BUILD ?= build$(VARIANT)
+
+# ---- flags ------------------------------------------------------------------------------------
+OPT      ?= -O2
+CPPFLAGS += -I. -MMD -MP -DOSN_DEFAULT_BACKEND=\"$(BACKEND)\"
+CXXFLAGS += -std=c++20 -Wall -Wextra -Werror $(OPT) -g -pthread
+LDFLAGS  += -pthread
+ifneq ($(SANITIZE),)
+  CXXFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+  LDFLAGS  += -fsanitize=$(SANITIZE)
+endif
+
+# Which backends this machine can build. poll builds everywhere; epoll on Linux; kqueue on
+# macOS/BSD, or on Linux when KQUEUE_CFLAGS/KQUEUE_LIBS point at a kqueue emulation library.
+BACKEND_SRCS := loop/backend_poll.cc
+ifeq ($(UNAME_S),Linux)
+  BACKEND_SRCS += loop/backend_epoll.cc
+  CPPFLAGS += -DOSN_HAVE_EPOLL=1
+endif
+ifneq ($(or $(filter-out Linux,$(UNAME_S)),$(KQUEUE_CFLAGS),$(filter kqueue,$(BACKEND))),)
+  BACKEND_SRCS += loop/backend_kqueue.cc
+  CPPFLAGS += -DOSN_HAVE_KQUEUE=1 $(KQUEUE_CFLAGS)
+  LDLIBS += $(KQUEUE_LIBS)
+endif
+
+# ---- sources ----------------------------------------------------------------------------------
+LAYERS   := kernel-io loop pool http cluster
+LIB_SRCS := $(filter-out loop/backend_%.cc,$(foreach l,$(LAYERS),$(wildcard $(l)/*.cc))) $(BACKEND_SRCS)
+LIB      := $(BUILD)/lib/libosn.a
+
+EXAMPLES     := $(notdir $(patsubst %/,%,$(dir $(wildcard examples/*/*.cc))))
+EXAMPLE_BINS := $(addprefix $(BUILD)/bin/,$(sort $(EXAMPLES)))
+
+TEST_DIRS    := $(filter-out bench support fuzz,$(notdir $(patsubst %/,%,$(dir $(wildcard tests/*/*.cc)))))
+TEST_BINS    := $(addprefix $(BUILD)/tests/,$(addsuffix _test,$(sort $(TEST_DIRS))))
+SUPPORT_SRCS := $(wildcard tests/support/*.cc)
+BENCH_BINS   := $(patsubst tests/bench/%.cc,$(BUILD)/bench/%,$(wildcard tests/bench/*.cc))
+
+obj = $(patsubst %.cc,$(BUILD)/obj/%.o,$(1))
+
+# ---- GoogleTest: system library, else built from /usr/src/googletest --------------------------
+GTEST_SRC := /usr/src/googletest/googletest
+GTEST_SYS := $(firstword $(wildcard /usr/lib/*/libgtest.a /usr/lib/libgtest.a /usr/local/lib/libgtest.a /opt/homebrew/lib/libgtest.a))
+ifneq ($(and $(GTEST_SYS),$(if $(SANITIZE),,yes)),)
+  GTEST_LIBS := -lgtest_main -lgtest
+  GTEST_DEPS :=
+else ifneq ($(wildcard $(GTEST_SRC)/src/gtest-all.cc),)
+  # Sanitizer builds compile GoogleTest with the same flags, so TSan sees every access.
+  GTEST_LIBS := $(BUILD)/gtest/libgtest_main.a $(BUILD)/gtest/libgtest.a
+  GTEST_DEPS := $(GTEST_LIBS)
+else ifneq ($(GTEST_SYS),)
+  GTEST_LIBS := -lgtest_main -lgtest
+  GTEST_DEPS :=
+else
+  GTEST_MISSING := yes
+endif
+
+# ---- targets ----------------------------------------------------------------------------------
+.PHONY: all lib examples tests test bench bench-peers run clean help check-layers fuzz
+.DEFAULT_GOAL := all
+
+all: lib examples
+
+lib: $(LIB)
+examples: $(EXAMPLE_BINS)
+
+$(LIB): $(call obj,$(LIB_SRCS))
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/obj/%.o: %.cc
+	@mkdir -p $(dir $@)
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
+
+# examples/NAME/*.cc -> build/bin/NAME
+.SECONDEXPANSION:
+$(BUILD)/bin/%: $$(call obj,$$(wildcard examples/%/*.cc)) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+# tests/NAME/*.cc -> build/tests/NAME_test
+$(BUILD)/tests/%_test: $$(call obj,$$(wildcard tests/%/*.cc) $(SUPPORT_SRCS)) $(LIB) $(GTEST_DEPS)
+	@mkdir -p $(dir $@)
+	$(CXX) $(LDFLAGS) $(filter %.o %.a,$^) $(GTEST_LIBS) $(LDLIBS) -o $@
+
+# tests/bench/NAME.cc -> build/bench/NAME
+$(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/gtest/libgtest.a: $(GTEST_SRC)/src/gtest-all.cc
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) -w -I$(GTEST_SRC)/include -I$(GTEST_SRC) -c $< -o $(BUILD)/gtest/gtest-all.o
+	ar rcs $@ $(BUILD)/gtest/gtest-all.o
+$(BUILD)/gtest/libgtest_main.a: $(GTEST_SRC)/src/gtest_main.cc
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) -w -I$(GTEST_SRC)/include -I$(GTEST_SRC) -c $< -o $(BUILD)/gtest/gtest_main.o
+	ar rcs $@ $(BUILD)/gtest/gtest_main.o
+
+tests: all $(TEST_BINS)
+
+test:
+ifeq ($(GTEST_MISSING),yes)
+	@echo "GoogleTest not found. On Debian/Ubuntu: apt-get install libgtest-dev (or googletest)"; exit 1
+else
+	@$(MAKE) --no-print-directory tests
+	@BUILD=$(BUILD) tests/run_tests.sh $(TEST_BINS)
+endif
+
+check-layers:
+	@tests/check_layers.sh
+
+bench: all $(BENCH_BINS)
+	@for b in $(BENCH_BINS); do echo "== $$b"; $$b || exit 1; done
+
+bench-peers: all $(BENCH_BINS)
+	@BUILD=$(BUILD) tests/bench/peers/run.sh
+
+run: all
+	@for s in nexttick-first immediate-in-io nested-nexttick immediate-chain timers-same-deadline tick-between-timers interval-clear; do \
+	  echo "== ordering $$s"; $(BUILD)/bin/ordering $$s || exit 1; done
+
+clean:
+	rm -rf build build-*
+
+help:
+	@echo "osnode targets:"
+	@echo "  make                 build the library, examples and tools into $(BUILD)/"
+	@echo "  make test            build and run every test; ends with 'tests: N passed, N failed'"
+	@echo "  make run             run the demo (for now: the ordering scenarios)"
+	@echo "  make bench           run the benchmarks (lines 'bench: NAME VALUE UNIT')"
+	@echo "  make bench-peers     the same workloads against libuv / nginx / node where installed"
+	@echo "  make check-layers    fail if a file includes a layer above its own"
+	@echo "  make clean           remove every build folder"
+	@echo "knobs:"
+	@echo "  CXX=clang++          compiler (default g++)"
+	@echo "  BACKEND=$(BACKEND)         epoll | poll | kqueue (kqueue: macOS/BSD, or KQUEUE_CFLAGS/KQUEUE_LIBS)"
+	@echo "  SANITIZE=address,undefined | thread   build and test under sanitizers"
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

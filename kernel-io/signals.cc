@@ -1,0 +1,78 @@
+// kernel-io/signals.cc — sigaction(2), pthread_sigmask(3).
+#include "kernel-io/signals.h"
+
+#include <pthread.h>
+
+namespace osn::kio {
+
+const char* signal_name(int signo) {
+  switch (signo) {
+    case SIGHUP: return "SIGHUP";
+    case SIGINT: return "SIGINT";
+    case SIGQUIT: return "SIGQUIT";
+    case SIGILL: return "SIGILL";
+    case SIGABRT: return "SIGABRT";
+    case SIGBUS: return "SIGBUS";
+    case SIGFPE: return "SIGFPE";
+    case SIGKILL: return "SIGKILL";
+    case SIGUSR1: return "SIGUSR1";
+    case SIGSEGV: return "SIGSEGV";
+    case SIGUSR2: return "SIGUSR2";
+    case SIGPIPE: return "SIGPIPE";
+    case SIGALRM: return "SIGALRM";
+    case SIGTERM: return "SIGTERM";
+    case SIGCHLD: return "SIGCHLD";
+    case SIGCONT: return "SIGCONT";
+    case SIGSTOP: return "SIGSTOP";
+    case SIGTSTP: return "SIGTSTP";
+    case SIGWINCH: return "SIGWINCH";
+    default: return "SIG?";
+  }
+}
+
+Status install_handler(int signo, SignalHandler handler, struct sigaction* previous) {
+  struct sigaction sa {};
+  sa.sa_handler = handler;
+  sa.sa_flags = SA_RESTART;
+  sigfillset(&sa.sa_mask);  // no other handler interrupts ours
+  if (::sigaction(signo, &sa, previous) < 0) return last_error("sigaction");
+  return {};
+}
+
+Status restore_action(int signo, const struct sigaction& action) {
+  if (::sigaction(signo, &action, nullptr) < 0) return last_error("sigaction");
+  return {};
+}
+
+Status set_default_action(int signo) {
+  struct sigaction sa {};
+  sa.sa_handler = SIG_DFL;
+  if (::sigaction(signo, &sa, nullptr) < 0) return last_error("sigaction");
+  return {};
+}
+
+Status ignore_sigpipe() {
+  struct sigaction sa {};
+  sa.sa_handler = SIG_IGN;
+  if (::sigaction(SIGPIPE, &sa, nullptr) < 0) return last_error("sigaction(SIGPIPE)");
+  return {};
+}
+
+ScopedSignalBlock::ScopedSignalBlock(std::initializer_list<int> signals) {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int s : signals) sigaddset(&set, s);
+  pthread_sigmask(SIG_BLOCK, &set, &previous_);
+}
+
+ScopedSignalBlock ScopedSignalBlock::all() {
+  ScopedSignalBlock b;
+  sigset_t set;
+  sigfillset(&set);
+  pthread_sigmask(SIG_BLOCK, &set, &b.previous_);
+  return b;
+}
+
+ScopedSignalBlock::~ScopedSignalBlock() { pthread_sigmask(SIG_SETMASK, &previous_, nullptr); }
+
+}  // namespace osn::kio

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Layers only look down: kernel-io <- loop <- pool / http <- cluster, and cluster never
+# includes http. This script reads every #include "layer/..." and fails on one that looks up.
+set -u
+cd "$(dirname "$0")/.."
+rank() { case "$1" in kernel-io) echo 0;; loop) echo 1;; pool|http) echo 2;; cluster) echo 3;; *) echo -1;; esac; }
+bad=0
+for layer in kernel-io loop pool http cluster; do
+  for f in "$layer"/*.h "$layer"/*.cc; do
+    [ -e "$f" ] || continue
+    while IFS= read -r inc; do
+      target=${inc%%/*}
+      r_self=$(rank "$layer"); r_target=$(rank "$target")
+      [ "$r_target" -lt 0 ] && continue
+      if [ "$r_target" -gt "$r_self" ] || { [ "$r_target" -eq "$r_self" ] && [ "$target" != "$layer" ]; } \
+         || { [ "$layer" = cluster ] && [ "$target" = http ]; }; then
+        # pool and http share a rank: only http may use pool, never the reverse.
+        if [ "$layer" = http ] && [ "$target" = pool ]; then continue; fi
+        echo "layer violation: $f includes \"$inc\" ($layer may not include $target)"
+        bad=1
+      fi
+    done < <(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$f")
+  done
+done
+[ "$bad" -eq 0 ] && echo "check-layers: every include looks down"
+exit "$bad"
