@@ -1,0 +1,2 @@
+// Five timers with one deadline fire in the order they were created.
+for (let i = 1; i <= 5; i++) setTimeout(() => console.log(`timer ${i}`), 5);

@@ -1,0 +1,44 @@
+// loop/io_watcher.h — "tell me when this descriptor is readable or writable".
+//
+// The building block of every socket in osnode (like libuv's uv__io_t or muduo's Channel): it
+// borrows a descriptor — it does NOT own or close it — and asks the loop's backend to watch
+// it. In the poll phase the loop calls the callback with what happened (kReadable,
+// kWritable, kError, kHangup). The owner must stop (or destroy) the watcher before closing the
+// fd, or the backend would watch a number that may be reused.
+// Thread affinity: loop thread only.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+#include "kernel-io/result.h"
+#include "loop/backend.h"
+#include "loop/handle.h"
+
+namespace osn::loop {
+
+class IoWatcher final : public Handle {
+ public:
+  using EventCallback = std::function<void(uint32_t events)>;
+
+  IoWatcher(Loop& loop, int fd, EventCallback on_events);
+  ~IoWatcher() override;
+
+  // Watches for `interest` (kReadable | kWritable). Calling again changes the interest;
+  // interest 0 is the same as stop().
+  kio::Status start(uint32_t interest);
+  void stop() { stop_watching(); }
+
+  int fd() const { return fd_; }
+  uint32_t interest() const { return interest_; }
+
+ private:
+  friend class Loop;
+  void stop_watching() override;
+
+  int fd_;
+  uint32_t interest_ = 0;
+  EventCallback on_events_;
+};
+
+}  // namespace osn::loop

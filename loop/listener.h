@@ -1,0 +1,67 @@
+// loop/listener.h — accepting connections on a listening socket.
+//
+// When a listening socket is readable its accept queue holds finished handshakes. We accept
+// in a loop until EAGAIN (one wake-up may stand for many clients), each new descriptor
+// non-blocking and close-on-exec, and hand it to on_connection — which owns it from then on.
+// Running out of descriptors (EMFILE) is survived with the reserved-descriptor trick: we keep
+// one spare fd open; when accept fails with EMFILE we close the spare, accept the connection,
+// close it at once (the client sees a clean close rather than hanging in the queue), and
+// reopen the spare. Without it the socket stays readable and the loop spins at 100% CPU.
+// Ownership: the Listener owns the listening Fd. Thread affinity: loop thread only.
+#pragma once
+
+#include <functional>
+
+#include "kernel-io/fd.h"
+#include "kernel-io/socket.h"
+#include "loop/handle.h"
+#include "loop/io_watcher.h"
+#include "loop/loop.h"
+
+namespace osn::loop {
+
+class Listener final : public Handle {
+ public:
+  using ConnectionCallback = std::function<void(kio::Fd connection)>;
+  using ErrorCallback = std::function<void(const kio::SysError&)>;
+
+  Listener(Loop& loop, kio::Fd listening_socket, ConnectionCallback on_connection);
+  ~Listener() override;
+
+  // socket + bind + listen + Listener, in one step (port 0 picks a free port).
+  static kio::Result<std::unique_ptr<Listener>> listen_tcp(Loop& loop,
+                                                           const kio::SocketAddress& address,
+                                                           ConnectionCallback on_connection,
+                                                           kio::ListenOptions options = {});
+
+  kio::Status start();
+  void stop() { stop_watching(); }
+
+  // Accept errors other than EAGAIN (EMFILE, ENFILE, ENOBUFS...). Logged to stderr if unset.
+  void on_error(ErrorCallback cb) { on_error_ = std::move(cb); }
+  // 0 (default): accept until EAGAIN. N: at most N per wake-up, leaving the rest for others.
+  void set_max_accepts_per_wakeup(size_t n) { max_accepts_ = n; }
+
+  int fd() const { return fd_.get(); }
+  uint16_t port() const;
+  uint64_t accepted() const { return accepted_; }
+  uint64_t refused_emfile() const { return refused_emfile_; }
+
+ private:
+  void stop_watching() override;
+  void accept_pending();
+  void shed_one_connection();  // the EMFILE trick
+  void report(const kio::SysError& error);
+
+  kio::Fd fd_;
+  IoWatcher watcher_;
+  kio::Fd reserve_;  // a spare descriptor on /dev/null, freed when the table is full
+  ConnectionCallback on_connection_;
+  ErrorCallback on_error_;
+  size_t max_accepts_ = 0;
+  uint64_t accepted_ = 0;
+  uint64_t refused_emfile_ = 0;
+  bool* destroyed_flag_ = nullptr;
+};
+
+}  // namespace osn::loop

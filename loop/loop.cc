@@ -1,0 +1,222 @@
+// loop/loop.cc — run() and the seven phases of one iteration.
+//
+// Read run_iteration() first: it is the list of phases, in Node's order. Each queue phase
+// first moves its queue into a local list, so callbacks queued while it runs wait for the next
+// iteration (no phase can starve the others). poll_timeout() holds every rule for how long
+// the poll phase may block. docs/loop.md tells the same story as a numbered list.
+//
+// libuv 1.44 (the version Node 20 ships with here) runs timers at the start of each iteration
+// as we do; newer libuv runs them after the poll phase instead. The cycle is the same.
+#include "loop/loop.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <system_error>
+
+#include "kernel-io/clock.h"
+#include "kernel-io/signals.h"
+#include "loop/async.h"
+#include "loop/io_watcher.h"
+#include "loop/phase_handle.h"
+#include "loop/signal.h"
+
+namespace osn::loop {
+
+namespace {
+constexpr size_t kMaxEventsPerPoll = 1024;
+constexpr size_t kReadBufferBytes = 64 * 1024;
+}  // namespace
+
+const char* phase_name(Phase phase) {
+  static constexpr const char* kNames[] = {"timers", "pending", "idle", "prepare",
+                                           "poll",   "check",   "close"};
+  return kNames[static_cast<int>(phase)];
+}
+
+kio::Result<std::unique_ptr<Loop>> Loop::create(std::string_view backend) {
+  auto probe = make_backend(backend);  // report a bad name or epoll_create failure as a value
+  if (!probe) return probe.error();
+  auto wake = kio::WakeupChannel::create();
+  if (!wake) return wake.error();
+  return std::make_unique<Loop>(backend);
+}
+
+Loop::Loop(std::string_view backend_name) : thread_(std::this_thread::get_id()) {
+  auto backend = make_backend(backend_name);
+  if (!backend) throw std::system_error(backend.error().code, std::generic_category(),
+                                        backend.error().message());
+  backend_ = std::move(*backend);
+  auto wake = kio::WakeupChannel::create();
+  if (!wake) throw std::system_error(wake.error().code, std::generic_category(),
+                                     wake.error().message());
+  wakeup_ = std::move(*wake);
+  // Wake-ups only interrupt the poll phase; what they wake for (an Async) keeps the loop alive.
+  wakeup_watcher_ = std::make_unique<IoWatcher>(*this, wakeup_.read_fd(),
+                                                [this](uint32_t) { run_async_callbacks(); });
+  (void)wakeup_watcher_->start(kReadable);
+  wakeup_watcher_->unref();
+  (void)kio::ignore_sigpipe();  // a vanished peer must give EPIPE, not kill the process
+  ready_.resize(kMaxEventsPerPoll);
+  read_buffer_.resize(kReadBufferBytes);
+  const char* trace = std::getenv("OSN_TRACE");
+  if (trace && std::strstr(trace, "loop")) trace_ = stderr;
+  update_time();
+  metrics_start_ns_ = kio::monotonic_ns();
+}
+
+Loop::~Loop() {
+  wakeup_watcher_.reset();
+  signals_.reset();
+}
+
+void Loop::update_time() { now_ms_ = kio::monotonic_ms(); }
+
+bool Loop::alive() const {
+  return active_handles_ > 0 || active_requests_ > 0 || refed_timers_ > 0 ||
+         !immediates_.empty() || !pending_.empty() || !closing_.empty() || !ticks_.empty();
+}
+
+bool Loop::run(RunMode mode) {
+  thread_ = std::this_thread::get_id();  // the thread that runs the loop owns it
+  stop_requested_ = false;
+  drain_ticks();  // ticks queued by the main program run before the first phase, as in Node
+  do {
+    run_iteration(mode);
+  } while (mode == RunMode::kDefault && !stop_requested_ && alive());
+  stop_requested_ = false;
+  return alive();
+}
+
+void Loop::run_iteration(RunMode mode) {
+  size_t counts[7] = {};
+  uint64_t ns[7] = {};
+  auto timed = [&](Phase p, auto&& phase) {
+    uint64_t start = kio::monotonic_ns();
+    counts[static_cast<int>(p)] = phase();
+    ns[static_cast<int>(p)] = kio::monotonic_ns() - start;
+  };
+  update_time();
+  timed(Phase::kTimers, [&] { return run_timers_phase(); });
+  timed(Phase::kPending, [&] { return run_pending_phase(); });
+  timed(Phase::kIdle, [&] { return run_phase_handles(idle_handles_); });
+  timed(Phase::kPrepare, [&] { return run_phase_handles(prepare_handles_); });
+  PollTimeout timeout = poll_timeout(mode);
+  timed(Phase::kPoll, [&] { return run_poll_phase(timeout.ms); });
+  timed(Phase::kCheck, [&] { return run_check_phase(); });
+  timed(Phase::kClose, [&] { return run_close_phase(); });
+  ++iterations_;
+  if (trace_) trace_iteration(timeout, counts, ns);
+}
+
+// How long may the poll phase block? Zero whenever a callback is already waiting to run.
+Loop::PollTimeout Loop::poll_timeout(RunMode mode) const {
+  if (stop_requested_) return {0, "stop() was called"};
+  if (mode == RunMode::kNoWait) return {0, "run mode nowait"};
+  if (!alive()) return {0, "nothing keeps the loop alive"};
+  if (!pending_.empty()) return {0, "pending callbacks queued"};
+  if (active_idle_handles() > 0) return {0, "an idle handle is active"};
+  if (!immediates_.empty()) return {0, "immediates queued"};
+  if (!closing_.empty()) return {0, "close callbacks queued"};
+  if (timer_heap_.empty()) return {-1, "no timers: block until I/O"};
+  uint64_t due = timer_heap_.top_deadline();
+  if (due <= now_ms_) return {0, "a timer is already due"};
+  uint64_t wait = due - now_ms_;
+  return {wait > INT32_MAX ? INT32_MAX : static_cast<int>(wait), "until the next timer"};
+}
+
+size_t Loop::run_pending_phase() {
+  if (pending_.empty()) return 0;
+  std::vector<Callback> batch;
+  batch.swap(pending_);
+  for (Callback& cb : batch) invoke(cb);
+  return batch.size();
+}
+
+size_t Loop::run_poll_phase(int timeout_ms) {
+  uint64_t start = kio::monotonic_ns();
+  auto n = backend_->wait(ready_, timeout_ms);
+  idle_ns_ += kio::monotonic_ns() - start;  // time blocked in the kernel: the loop was idle
+  update_time();
+  if (!n) {
+    std::fprintf(stderr, "osnode loop: %s\n", n.error().message().c_str());
+    return 0;
+  }
+  for (size_t i = 0; i < *n; ++i) {
+    const ReadyEvent& ev = ready_[i];
+    // Look the watcher up now, not earlier: a previous callback in this batch may have
+    // stopped or destroyed it (then the slot is null and the stale event is dropped).
+    if (ev.fd < 0 || static_cast<size_t>(ev.fd) >= watchers_.size()) continue;
+    IoWatcher* w = watchers_[ev.fd];
+    if (w == nullptr) continue;
+    uint32_t events = ev.events & (w->interest_ | kError | kHangup);
+    if (events == 0) continue;
+    invoke_io(w, events);
+  }
+  return *n;
+}
+
+void Loop::invoke_io(IoWatcher* watcher, uint32_t events) {
+  // A copy (no allocation for small lambdas): the callback may destroy its own watcher, and
+  // with it the stored function. After the call we touch nothing of the watcher.
+  IoWatcher::EventCallback cb = watcher->on_events_;
+  cb(events);
+  drain_ticks();
+}
+
+size_t Loop::run_check_phase() {
+  size_t ran = 0;
+  if (!immediates_.empty()) {
+    running_immediates_.swap(immediates_);  // queued from now on: next iteration
+    for (size_t i = 0; i < running_immediates_.size(); ++i) {
+      Callback cb = std::move(running_immediates_[i].cb);
+      if (!cb) continue;  // cleared
+      invoke(cb);
+      ++ran;
+    }
+    running_immediates_.clear();
+  }
+  return ran + run_phase_handles(check_handles_);
+}
+
+size_t Loop::run_close_phase() {
+  if (closing_.empty()) return 0;
+  std::vector<Callback> batch;
+  batch.swap(closing_);
+  for (Callback& cb : batch) invoke(cb);
+  return batch.size();
+}
+
+LoopMetrics Loop::metrics() const {
+  LoopMetrics m;
+  m.iterations = iterations_;
+  m.lag_samples = lag_.count();
+  m.lag_p50_ns = lag_.percentile(0.50);
+  m.lag_p99_ns = lag_.percentile(0.99);
+  m.lag_max_ns = lag_.max();
+  uint64_t total = kio::monotonic_ns() - metrics_start_ns_;
+  m.idle_ns = idle_ns_ < total ? idle_ns_ : total;
+  m.busy_ns = total - m.idle_ns;
+  m.utilization = total ? static_cast<double>(m.busy_ns) / static_cast<double>(total) : 0.0;
+  return m;
+}
+
+void Loop::reset_metrics() {
+  lag_.reset();
+  idle_ns_ = 0;
+  metrics_start_ns_ = kio::monotonic_ns();
+}
+
+void Loop::trace_iteration(const PollTimeout& timeout, const size_t (&counts)[7],
+                           const uint64_t (&ns)[7]) const {
+  std::fprintf(trace_, "[loop %s] iteration %llu:", backend_->name(),
+               static_cast<unsigned long long>(iterations_));
+  for (int p = 0; p < 7; ++p) {
+    std::fprintf(trace_, " %s=%zu(%.3fms)", phase_name(static_cast<Phase>(p)), counts[p],
+                 static_cast<double>(ns[p]) / 1e6);
+    if (p == static_cast<int>(Phase::kPrepare))
+      std::fprintf(trace_, " poll_timeout=%d(%s)", timeout.ms, timeout.reason);
+  }
+  std::fputc('\n', trace_);
+}
+
+}  // namespace osn::loop

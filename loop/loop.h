@@ -1,0 +1,227 @@
+// loop/loop.h — the event loop: one thread, one question, asked over and over.
+//
+// "While the process lives: find finished I/O, expired timers and ready work; take the
+// matching callback; run it on this thread" — the seed note's pseudo-code, made real. One
+// iteration runs Node's phases in Node's order:
+//
+//   timers -> pending -> idle -> prepare -> poll -> check -> close
+//
+// and after *every* callback the next_tick queue is drained, as Node drains
+// process.nextTick. docs/loop.md walks through one iteration, including how poll_timeout()
+// decides how long the poll phase may block.
+//
+// Ownership: the Loop owns its backend, its timers' callbacks and its queues; handles are
+// owned by whoever made them and register themselves here. Thread affinity: everything runs on
+// the loop's thread (the thread that calls run()); only wakeup() and Async::send() may be
+// called from other threads. A Loop cannot exist without its backend, so the constructor
+// throws std::system_error if the backend cannot be made; Loop::create() reports that as a
+// value instead.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "kernel-io/pipe.h"
+#include "kernel-io/result.h"
+#include "loop/backend.h"
+#include "loop/metrics.h"
+#include "loop/timer_heap.h"
+
+namespace osn::loop {
+
+using Callback = std::function<void()>;
+using TimerId = uint64_t;      // 0 is never a valid id
+using ImmediateId = uint64_t;  // 0 is never a valid id
+
+enum class RunMode {
+  kDefault,  // until nothing keeps the loop alive, or stop()
+  kOnce,     // one iteration; the poll phase may block
+  kNoWait,   // one iteration; the poll phase only looks
+};
+
+enum class Phase { kTimers, kPending, kIdle, kPrepare, kPoll, kCheck, kClose, kCount };
+const char* phase_name(Phase phase);
+
+class IoWatcher;
+class PhaseHandle;
+class Async;
+class SignalRouter;
+class Signal;
+
+class Loop {
+ public:
+  explicit Loop(std::string_view backend = {});
+  static kio::Result<std::unique_ptr<Loop>> create(std::string_view backend = {});
+  ~Loop();
+  Loop(const Loop&) = delete;
+  Loop& operator=(const Loop&) = delete;
+
+  // Runs iterations according to `mode`. Returns true if something still keeps the loop alive.
+  bool run(RunMode mode = RunMode::kDefault);
+  // Makes run() return after the current iteration (callable from a callback).
+  void stop() { stop_requested_ = true; }
+  // Is there anything left to do: active referenced handles, pending requests, queued
+  // immediates/ticks/pending/close callbacks, referenced timers?
+  bool alive() const;
+
+  // The loop's clock in milliseconds, cached at the start of each iteration (uv_now).
+  uint64_t now() const { return now_ms_; }
+  void update_time();
+  const char* backend_name() const { return backend_->name(); }
+
+  // ---- timers (timers phase) — loop/timers.cc ----
+  // As in Node, a delay below 1 ms is 1 ms. Equal deadlines fire in creation order.
+  TimerId set_timeout(uint64_t delay_ms, Callback cb);
+  TimerId set_interval(uint64_t interval_ms, Callback cb);
+  // Cancels a timer (also from inside its own callback). false if it no longer exists.
+  bool clear_timer(TimerId id);
+  // Unreferenced timers still fire but do not keep the loop alive (Node's timeout.unref()).
+  void unref_timer(TimerId id);
+  size_t timer_count() const { return timer_heap_.size(); }
+
+  // ---- queues — loop/task_queues.cc ----
+  // Runs cb in the check phase. One queued *during* the check phase runs next iteration.
+  ImmediateId set_immediate(Callback cb);
+  bool clear_immediate(ImmediateId id);
+  // Runs cb right after the current callback returns, before any other callback.
+  void next_tick(Callback cb);
+  // Runs cb in the pending phase of the next iteration (I/O callbacks deferred by a handle).
+  void defer_to_pending(Callback cb);
+
+  // ---- requests (e.g. pool work) keep the loop alive while in flight ----
+  void ref_request() { ++active_requests_; }
+  void unref_request() { --active_requests_; }
+  size_t active_requests() const { return active_requests_; }
+  size_t active_handles() const { return active_handles_; }
+
+  // Thread-safe: makes a blocked poll phase return.
+  void wakeup() const { wakeup_.notify(); }
+
+  // ---- observability ----
+  LoopMetrics metrics() const;
+  void reset_metrics();
+  bool in_loop_thread() const { return std::this_thread::get_id() == thread_; }
+  uint64_t iteration() const { return iterations_; }
+
+  // A buffer streams read into; valid only during the read callback (no allocation per read).
+  std::span<char> read_buffer() { return read_buffer_; }
+
+  // Runs cb and then drains the next_tick queue: how every callback is invoked.
+  template <class F, class... Args>
+  void invoke(F& cb, Args&&... args) {
+    cb(std::forward<Args>(args)...);
+    drain_ticks();
+  }
+
+ private:
+  friend class Handle;
+  friend class IoWatcher;
+  friend class PhaseHandle;
+  friend class Async;
+  friend class SignalRouter;
+  friend class Signal;
+  friend class Stream;
+  friend class Listener;
+
+  struct TimerSlot {
+    Callback cb;
+    uint64_t repeat_ms = 0;
+    uint32_t generation = 1;
+    bool in_use = false;
+    bool refed = true;
+  };
+  struct Immediate {
+    ImmediateId id;
+    Callback cb;
+  };
+  struct PollTimeout {
+    int ms;
+    const char* reason;
+  };
+
+  // One iteration, phase by phase (loop.cc).
+  void run_iteration(RunMode mode);
+  size_t run_timers_phase();
+  size_t run_pending_phase();
+  size_t run_phase_handles(std::vector<PhaseHandle*>& list);
+  size_t run_poll_phase(int timeout_ms);
+  void invoke_io(IoWatcher* watcher, uint32_t events);
+  size_t run_check_phase();
+  size_t run_close_phase();
+  PollTimeout poll_timeout(RunMode mode) const;
+  void drain_ticks();
+
+  // Timer bookkeeping (timers.cc).
+  TimerId add_timer(uint64_t delay_ms, uint64_t repeat_ms, Callback cb);
+  TimerSlot* find_timer(TimerId id);
+  void fire_timer(uint32_t slot);
+  void free_timer_slot(uint32_t slot);
+
+  // Handle registration (handles.cc).
+  void add_alive_handles(int delta) { active_handles_ += delta; }
+  kio::Status watch_fd(IoWatcher* watcher, uint32_t old_interest, uint32_t new_interest);
+  void forget_fd(int fd);
+  void add_phase_handle(PhaseHandle* handle);
+  void remove_phase_handle(PhaseHandle* handle);
+  std::vector<PhaseHandle*>& phase_list(Phase phase);
+  void add_async(Async* async);
+  void remove_async(Async* async);
+  void run_async_callbacks();
+  void queue_close_callback(Callback cb);
+  size_t active_idle_handles() const;
+  static void compact(std::vector<PhaseHandle*>& list);
+
+  void trace_iteration(const PollTimeout& timeout, const size_t (&counts)[7],
+                       const uint64_t (&ns)[7]) const;
+
+  std::unique_ptr<Backend> backend_;
+  kio::WakeupChannel wakeup_;
+  std::unique_ptr<IoWatcher> wakeup_watcher_;
+  std::thread::id thread_;
+  uint64_t now_ms_ = 0;
+  bool stop_requested_ = false;
+  size_t active_handles_ = 0;
+  size_t active_requests_ = 0;
+
+  // timers
+  TimerHeap timer_heap_;
+  std::vector<TimerSlot> timer_slots_;
+  std::vector<uint32_t> free_timer_slots_;
+  uint64_t timer_sequence_ = 0;
+  size_t refed_timers_ = 0;
+
+  // queues
+  std::deque<Callback> ticks_;
+  bool draining_ticks_ = false;
+  std::vector<Immediate> immediates_;
+  std::vector<Immediate> running_immediates_;
+  ImmediateId next_immediate_id_ = 1;
+  std::vector<Callback> pending_;
+  std::vector<Callback> closing_;
+
+  // registered handles (nullptr = removed; compacted between phases)
+  std::vector<IoWatcher*> watchers_;  // indexed by fd
+  std::vector<PhaseHandle*> idle_handles_, prepare_handles_, check_handles_;
+  std::vector<Async*> asyncs_;
+  std::unique_ptr<SignalRouter> signals_;
+
+  std::vector<ReadyEvent> ready_;  // reused by every poll phase
+  std::vector<char> read_buffer_;
+
+  // observability
+  uint64_t iterations_ = 0;
+  LatencyHistogram lag_;
+  uint64_t metrics_start_ns_ = 0;  // utilization = 1 - idle / (now - start)
+  uint64_t idle_ns_ = 0;
+  FILE* trace_ = nullptr;  // stderr when OSN_TRACE contains "loop"
+};
+
+}  // namespace osn::loop
