@@ -13,17 +13,6 @@
 namespace osn::pool {
 namespace {
 
-// K: the first 32 bits of the fractional parts of the cube roots of the first 64 primes.
-constexpr std::array<uint32_t, 64> kRoundConstants = {
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
-
 uint32_t load_big_endian32(const uint8_t* p) {
   return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | uint32_t{p[3]};
 }
@@ -46,6 +35,17 @@ uint32_t small_sigma1(uint32_t x) { return std::rotr(x, 17) ^ std::rotr(x, 19) ^
 }  // namespace
 
 void sha256_compress(Sha256State& state, std::span<const uint8_t, kSha256BlockSize> block) {
+  // Asked once (thread-safe initialisation of a local static), then only read.
+  static const bool use_sha_ni = cpu_has_sha256_instructions();
+  if (use_sha_ni) {
+    sha256_compress_sha_ni(state, block);
+  } else {
+    sha256_compress_portable(state, block);
+  }
+}
+
+void sha256_compress_portable(Sha256State& state,
+                              std::span<const uint8_t, kSha256BlockSize> block) {
   // 1. The message schedule: 16 words from the block, 48 more derived from earlier ones.
   std::array<uint32_t, 64> w;
   for (size_t t = 0; t < 16; ++t) w[t] = load_big_endian32(block.data() + 4 * t);
@@ -56,7 +56,7 @@ void sha256_compress(Sha256State& state, std::span<const uint8_t, kSha256BlockSi
   uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
   uint32_t e = state[4], f = state[5], g = state[6], h = state[7];
   for (size_t t = 0; t < 64; ++t) {
-    uint32_t t1 = h + big_sigma1(e) + choose(e, f, g) + kRoundConstants[t] + w[t];
+    uint32_t t1 = h + big_sigma1(e) + choose(e, f, g) + kSha256RoundConstants[t] + w[t];
     uint32_t t2 = big_sigma0(a) + majority(a, b, c);
     h = g;
     g = f;

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <optional>
 #include <random>
 #include <string>
@@ -106,6 +107,34 @@ TEST(Sha256, StreamingInRandomPiecesEqualsOneShotForEveryLength) {
       rest = rest.subspan(take);
     }
     EXPECT_EQ(to_hex(hash.finish()), to_hex(sha256(message))) << "length " << length;
+  }
+}
+
+// "abc" as FIPS 180-4 pads it: one block, 0x80 after the message, length 24 bits at the end.
+TEST(Sha256, PortableCompressionOfThePaddedAbcBlock) {
+  std::array<uint8_t, kSha256BlockSize> block{'a', 'b', 'c', 0x80};
+  block[63] = 24;
+  Sha256State state = kSha256InitialState;
+  sha256_compress_portable(state, block);
+  EXPECT_EQ(to_hex(sha256_digest_of(state)),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(Sha256, ShaNiCompressionAgreesWithPortable) {
+  if (!cpu_has_sha256_instructions()) {
+    GTEST_SKIP() << "this CPU has no SHA extensions; sha256_compress uses the portable code";
+  }
+  std::mt19937 rng(180);
+  std::uniform_int_distribution<uint32_t> word;
+  for (int i = 0; i < 1000; ++i) {
+    Sha256State state;
+    for (uint32_t& h : state) h = word(rng);
+    const std::vector<uint8_t> bytes = random_bytes(rng, kSha256BlockSize);
+    std::span<const uint8_t, kSha256BlockSize> block(bytes.data(), kSha256BlockSize);
+    Sha256State portable = state, sha_ni = state;
+    sha256_compress_portable(portable, block);
+    sha256_compress_sha_ni(sha_ni, block);
+    ASSERT_EQ(portable, sha_ni) << "block " << i << ": " << to_hex(bytes);
   }
 }
 
