@@ -55,6 +55,8 @@ void sha256_compress_portable(Sha256State& state,
   // 2. 64 rounds over the working variables, initialised from the chaining state.
   uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
   uint32_t e = state[4], f = state[5], g = state[6], h = state[7];
+  // (Unrolled, the compiler renames a..h instead of moving them; ~10% faster here.)
+#pragma GCC unroll 64
   for (size_t t = 0; t < 64; ++t) {
     uint32_t t1 = h + big_sigma1(e) + choose(e, f, g) + kSha256RoundConstants[t] + w[t];
     uint32_t t2 = big_sigma0(a) + majority(a, b, c);

