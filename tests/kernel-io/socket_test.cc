@@ -93,6 +93,7 @@ TEST(SocketAddress, ParsesIpv4) {
   EXPECT_EQ(a->size(), sizeof(sockaddr_in));
   EXPECT_EQ(a->to_string(), "127.0.0.1:8080");
   EXPECT_EQ(a->get()->sa_family, AF_INET);
+  EXPECT_EQ(*a->size_ptr(), a->size()) << "the length getsockname/accept write back into";
 }
 
 TEST(SocketAddress, ParsesIpv6) {
