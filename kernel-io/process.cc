@@ -96,7 +96,8 @@ Result<pid_t> wait_for_exec(pid_t pid, int report_read) {
   } while (n < 0 && errno == EINTR);
   if (n != sizeof failure) return pid;
   (void)wait_child(pid, true);
-  return SysError{kChildSteps[failure.step], failure.err};
+  bool known_step = failure.step >= 0 && failure.step < 2;
+  return SysError{known_step ? kChildSteps[failure.step] : "spawn", failure.err};
 }
 
 // In the child: moves each inherited fd to its number. Two passes, so that one target number
