@@ -72,6 +72,9 @@ SUPPORT_SRCS := $(wildcard tests/support/*.cc)
 BENCH_BINS   := $(patsubst tests/bench/%.cc,$(BUILD)/bench/%,$(wildcard tests/bench/*.cc))
 
 obj = $(patsubst %.cc,$(BUILD)/obj/%.o,$(1))
+# Test objects are reached only through pattern rules, so make would delete them as
+# "intermediate" after each link and recompile every test on the next run; keep them.
+.PRECIOUS: $(BUILD)/obj/%.o
 
 # ---- GoogleTest: system library, else built from /usr/src/googletest --------------------------
 GTEST_SRC := /usr/src/googletest/googletest
