@@ -60,7 +60,7 @@ endif
 
 # ---- sources ----------------------------------------------------------------------------------
 LAYERS   := kernel-io loop pool http cluster
-LIB_SRCS := $(filter-out loop/backend_%.cc,$(foreach l,$(LAYERS),$(wildcard $(l)/*.cc))) $(BACKEND_SRCS)
+LIB_SRCS := $(filter-out loop/backend_%.cc,$(foreach l,$(LAYERS),$(wildcard $(l)/*.cc))) $(wildcard $(BACKEND_SRCS))
 LIB      := $(BUILD)/lib/libosn.a
 
 EXAMPLES     := $(notdir $(patsubst %/,%,$(dir $(wildcard examples/*/*.cc))))
@@ -72,6 +72,9 @@ SUPPORT_SRCS := $(wildcard tests/support/*.cc)
 BENCH_BINS   := $(patsubst tests/bench/%.cc,$(BUILD)/bench/%,$(wildcard tests/bench/*.cc))
 
 obj = $(patsubst %.cc,$(BUILD)/obj/%.o,$(1))
+# Test objects are reached only through pattern rules, so make would delete them as
+# "intermediate" after each link and recompile every test on the next run; keep them.
+.PRECIOUS: $(BUILD)/obj/%.o
 
 # ---- GoogleTest: system library, else built from /usr/src/googletest --------------------------
 GTEST_SRC := /usr/src/googletest/googletest

@@ -10,7 +10,7 @@
 namespace osn::kio {
 
 void Fd::reset(int fd) {
-  if (fd_ >= 0) ::close(fd_);
+  if (fd_ >= 0 && fd_ != fd) ::close(fd_);  // reset(get()) must not close what it keeps
   fd_ = fd;
 }
 

@@ -33,6 +33,7 @@ Result<bool> wait_for(int fd, short events, int timeout_ms) {
     int n = ::poll(&p, 1, timeout_ms);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return last_error("poll");
+    if (p.revents & POLLNVAL) return SysError{"poll", EBADF};  // not open: not "ready"
     return n > 0;
   }
 }

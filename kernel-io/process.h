@@ -45,8 +45,11 @@ struct SpawnOptions {
 };
 
 // fork + exec. The child runs only async-signal-safe calls between fork and exec: argv and
-// envp are built before fork. Fails with the exec error (e.g. ENOENT) reported back to the
-// parent through a close-on-exec pipe — the trick posix_spawn implementations use.
+// envp are built before fork. Fails with the exec error (e.g. "execvp: ENOENT") or the dup2
+// error of an `inherit` entry, reported back to the parent through a close-on-exec pipe — the
+// trick posix_spawn implementations use; the failed child is reaped before returning.
+// The child starts with every signal at SIG_DFL and an empty signal mask (like libuv): an
+// ignored SIGPIPE or the pool's blocked mask would otherwise survive execve.
 Result<pid_t> spawn_process(const SpawnOptions& options);
 
 // Closes every descriptor >= 3 not in `keep` (reads /proc/self/fd or /dev/fd).

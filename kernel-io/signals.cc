@@ -63,6 +63,7 @@ ScopedSignalBlock::ScopedSignalBlock(std::initializer_list<int> signals) {
   sigemptyset(&set);
   for (int s : signals) sigaddset(&set, s);
   pthread_sigmask(SIG_BLOCK, &set, &previous_);
+  restores_ = true;
 }
 
 ScopedSignalBlock ScopedSignalBlock::all() {
@@ -70,9 +71,17 @@ ScopedSignalBlock ScopedSignalBlock::all() {
   sigset_t set;
   sigfillset(&set);
   pthread_sigmask(SIG_BLOCK, &set, &b.previous_);
+  b.restores_ = true;
   return b;
 }
 
-ScopedSignalBlock::~ScopedSignalBlock() { pthread_sigmask(SIG_SETMASK, &previous_, nullptr); }
+ScopedSignalBlock::ScopedSignalBlock(ScopedSignalBlock&& other) noexcept
+    : previous_(other.previous_), restores_(other.restores_) {
+  other.restores_ = false;
+}
+
+ScopedSignalBlock::~ScopedSignalBlock() {
+  if (restores_) pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+}
 
 }  // namespace osn::kio

@@ -39,11 +39,14 @@ class ScopedSignalBlock {
   ~ScopedSignalBlock();
   ScopedSignalBlock(const ScopedSignalBlock&) = delete;
   ScopedSignalBlock& operator=(const ScopedSignalBlock&) = delete;
-  ScopedSignalBlock(ScopedSignalBlock&&) = default;
+  // Moving hands over the duty to restore: only the last owner restores the mask.
+  ScopedSignalBlock(ScopedSignalBlock&& other) noexcept;
+  ScopedSignalBlock& operator=(ScopedSignalBlock&&) = delete;
 
  private:
   ScopedSignalBlock() = default;
   sigset_t previous_{};
+  bool restores_ = false;  // false after being moved from
 };
 
 }  // namespace osn::kio

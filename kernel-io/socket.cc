@@ -43,11 +43,10 @@ Status set_int_option(int fd, int level, int name, int value, const char* call) 
 Result<Fd> start_connect(const SocketAddress& addr) {
   auto fd = make_socket(addr.family(), SOCK_STREAM);
   if (!fd) return fd;
-  int rc;
-  do {
-    rc = ::connect(fd->get(), addr.get(), addr.size());
-  } while (rc < 0 && errno == EINTR);
-  if (rc < 0 && errno != EINPROGRESS) return last_error("connect");
+  // EINTR is not retried: the handshake goes on in the background (POSIX connect(2)), and a
+  // second connect() would fail with EALREADY. It means "in progress", like EINPROGRESS.
+  if (::connect(fd->get(), addr.get(), addr.size()) < 0 && errno != EINPROGRESS && errno != EINTR)
+    return last_error("connect");
   return fd;
 }
 
