@@ -6,7 +6,7 @@
 // socket would (the caller's buffer keeps what the parser did not consume) and copies what
 // the parser reports before the next call, so each call's bytes can sit against a guard page.
 // describe() turns the result into lines a table of expectations can spell out:
-//   "GET / 1.1 Host=a body=hello trailer X=y ka"  ...  then "end" | "incomplete" |
+//   "GET / 1.1 Host=a ka body=hello trailer X=y" (one line per message), then "end" | "incomplete" |
 //   "error 400" | "stop close rest=2". Used by tests/http and tests/fuzz.
 #pragma once
 

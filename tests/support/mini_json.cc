@@ -132,12 +132,13 @@ bool parse_object(std::string_view& in, Json& out, int depth) {
   for (;;) {
     skip_space(in);
     if (in.empty() || in[0] != '"') return false;
-    out.object.emplace_back();
-    if (!parse_string(in, out.object.back().first)) return false;
+    out.keys.emplace_back();
+    out.values.emplace_back();
+    if (!parse_string(in, out.keys.back())) return false;
     skip_space(in);
     if (in.empty() || in[0] != ':') return false;
     in.remove_prefix(1);
-    if (!parse_value(in, out.object.back().second, depth + 1)) return false;
+    if (!parse_value(in, out.values.back(), depth + 1)) return false;
     skip_space(in);
     if (in.empty()) return false;
     if (in[0] == '}') { in.remove_prefix(1); return true; }
@@ -179,8 +180,8 @@ bool parse_value(std::string_view& in, Json& out, int depth) {
 }  // namespace
 
 const Json* Json::find(std::string_view key) const {
-  for (const auto& [k, v] : object) {
-    if (k == key) return &v;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (keys[i] == key) return &values[i];
   }
   return nullptr;
 }

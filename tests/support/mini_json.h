@@ -8,7 +8,6 @@
 
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 namespace osn::test {
@@ -20,7 +19,8 @@ struct Json {
   double number = 0;
   std::string string;
   std::vector<Json> array;
-  std::vector<std::pair<std::string, Json>> object;
+  std::vector<std::string> keys;  // an object: keys[i] names values[i], in input order
+  std::vector<Json> values;
 
   // The member `key` of an object, or nullptr.
   const Json* find(std::string_view key) const;
