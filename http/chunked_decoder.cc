@@ -33,7 +33,7 @@ std::string_view ChunkedDecoder::end_of_size_line() {
     state_ = State::kLastChunkDone;
     return "";
   }
-  if (chunk_size_ > limits_->max_body_bytes - std::min(body_bytes_, limits_->max_body_bytes)) {
+  if (chunk_size_ > max_body_bytes_ - std::min(body_bytes_, max_body_bytes_)) {
     too_large_ = true;
     return "chunked body larger than the limit";
   }
@@ -42,38 +42,45 @@ std::string_view ChunkedDecoder::end_of_size_line() {
   return "";
 }
 
-std::string_view ChunkedDecoder::advance(char c) {
-  using S = State;
-  if (state_ >= S::kExtBeforeSemicolon && state_ <= S::kExtAfterQuoted &&
-      ++ext_bytes_ > limits_->max_chunk_ext_bytes) {
-    too_large_ = true;
-    return "chunk extensions longer than the limit";
+// The chunk-size line: HEXDIG..., then extensions, then CR (LF follows in kSizeLf).
+std::string_view ChunkedDecoder::advance_in_size_line(char c) {
+  if (is_hex_digit(c) && (state_ == State::kSizeStart || state_ == State::kSize)) {
+    if (chunk_size_ > (kMaxChunkSize - hex_value(c)) / 16) return "chunk size reaches 2^63";
+    chunk_size_ = chunk_size_ * 16 + hex_value(c);
+    state_ = State::kSize;
+    return "";
   }
+  if (state_ == State::kSizeStart) return "chunk size is not a hex number";
+  if (state_ != State::kSize) {
+    if (++ext_bytes_ > max_ext_bytes_) {
+      too_large_ = true;
+      return "chunk extensions longer than the limit";
+    }
+    return advance_in_extension(c);
+  }
+  if (c == ';') { state_ = State::kExtNameStart; return ""; }
+  if (is_whitespace(c)) { state_ = State::kExtBeforeSemicolon; return ""; }
+  if (c == '\r') { state_ = State::kSizeLf; return ""; }
+  return c == '\n' ? "bare LF in chunk line" : "invalid character in chunk size";
+}
+
+// chunk-ext = *( BWS ";" BWS ext-name [ BWS "=" BWS ( token / quoted-string ) ] )
+std::string_view ChunkedDecoder::advance_in_extension(char c) {
+  using S = State;
   const bool ws = is_whitespace(c);
+  const bool token = is_tchar(c);
   switch (state_) {
-    case S::kSizeStart:
-    case S::kSize:
-      if (is_hex_digit(c)) {
-        if (chunk_size_ > (kMaxChunkSize - hex_value(c)) / 16) return "chunk size reaches 2^63";
-        chunk_size_ = chunk_size_ * 16 + hex_value(c);
-        state_ = S::kSize;
-        return "";
-      }
-      if (state_ == S::kSizeStart) return "chunk size is not a hex number";
-      if (c == ';') { state_ = S::kExtNameStart; return ""; }
-      if (ws) { state_ = S::kExtBeforeSemicolon; return ""; }
-      break;
     case S::kExtBeforeSemicolon:
       if (ws) return "";
       if (c == ';') { state_ = S::kExtNameStart; return ""; }
       return "whitespace after chunk size without an extension";
     case S::kExtNameStart:
       if (ws) return "";
-      if (is_tchar(c)) { state_ = S::kExtName; return ""; }
+      if (token) { state_ = S::kExtName; return ""; }
       return "chunk extension name is not a token";
     case S::kExtName:
     case S::kExtAfterName:
-      if (is_tchar(c) && state_ == S::kExtName) return "";
+      if (token && state_ == S::kExtName) return "";
       if (ws) { state_ = S::kExtAfterName; return ""; }
       if (c == '=') { state_ = S::kExtValueStart; return ""; }
       if (c == ';') { state_ = S::kExtNameStart; return ""; }
@@ -82,40 +89,47 @@ std::string_view ChunkedDecoder::advance(char c) {
     case S::kExtValueStart:
       if (ws) return "";
       if (c == '"') { state_ = S::kExtQuoted; return ""; }
-      if (is_tchar(c)) { state_ = S::kExtToken; return ""; }
+      if (token) { state_ = S::kExtToken; return ""; }
       return "chunk extension value is not a token or quoted-string";
     case S::kExtQuoted:
       if (c == '"') { state_ = S::kExtAfterQuoted; return ""; }
       if (c == '\\') { state_ = S::kExtQuotedPair; return ""; }
-      if (is_qdtext(c)) return "";
-      return "control character in a quoted chunk extension";
+      return is_qdtext(c) ? "" : "control character in a quoted chunk extension";
     case S::kExtQuotedPair:
-      if (is_quoted_pair_char(c)) { state_ = S::kExtQuoted; return ""; }
-      return "control character in a quoted chunk extension";
-    case S::kExtToken:
-    case S::kExtAfterQuoted:
-      if (is_tchar(c) && state_ == S::kExtToken) return "";
+      if (!is_quoted_pair_char(c)) return "control character in a quoted chunk extension";
+      state_ = S::kExtQuoted;
+      return "";
+    default:  // kExtToken, kExtAfterQuoted
+      if (token && state_ == S::kExtToken) return "";
       if (ws) { state_ = S::kExtBeforeSemicolon; return ""; }
       if (c == ';') { state_ = S::kExtNameStart; return ""; }
       break;
-    case S::kSizeLf:
+  }
+  if (c == '\r') { state_ = S::kSizeLf; return ""; }
+  return c == '\n' ? "bare LF in chunk line" : "invalid character in chunk extension";
+}
+
+std::string_view ChunkedDecoder::advance(char c) {
+  switch (state_) {
+    case State::kSizeLf:
       if (c == '\n') return end_of_size_line();
       return "bare CR in chunk line";
-    case S::kDataCr:
-      if (c == '\r') { state_ = S::kDataLf; return ""; }
+    case State::kDataCr:
+      if (c == '\r') { state_ = State::kDataLf; return ""; }
       return "chunk data not followed by CRLF";
-    case S::kDataLf:
-      if (c == '\n') { state_ = S::kSizeStart; chunk_size_ = 0; ext_bytes_ = 0; return ""; }
-      return "chunk data not followed by CRLF";
-    case S::kData:
-    case S::kLastChunkDone:
-    case S::kFailed:
+    case State::kDataLf:
+      if (c != '\n') return "chunk data not followed by CRLF";
+      state_ = State::kSizeStart;
+      chunk_size_ = 0;
+      ext_bytes_ = 0;
+      return "";
+    case State::kData:
+    case State::kLastChunkDone:
+    case State::kFailed:
       return "chunked decoder used after it finished";
+    default:
+      return advance_in_size_line(c);
   }
-  // A chunk line ends here: CR (then LF), or it is broken.
-  if (c == '\r') { state_ = S::kSizeLf; return ""; }
-  if (c == '\n') return "bare LF in chunk line";
-  return "invalid character in chunk line";
 }
 
 ChunkedDecoder::Step ChunkedDecoder::feed(std::string_view in) {

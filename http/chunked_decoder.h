@@ -37,7 +37,8 @@ class ChunkedDecoder {
     ParseError error;
   };
 
-  explicit ChunkedDecoder(const ParserLimits& limits) : limits_(&limits) {}
+  explicit ChunkedDecoder(const ParserLimits& limits)
+      : max_body_bytes_(limits.max_body_bytes), max_ext_bytes_(limits.max_chunk_ext_bytes) {}
 
   // Consumes framing bytes from `in` and returns at most one run of payload. The caller drops
   // `consumed` bytes and calls again with what is left (plus new bytes).
@@ -48,11 +49,14 @@ class ChunkedDecoder {
   static std::string_view state_name(State state);
 
  private:
-  // Runs one framing byte through the machine; returns an error reason or empty.
+  // Run one framing byte through the machine; return an error reason, or empty.
   std::string_view advance(char c);
+  std::string_view advance_in_size_line(char c);
+  std::string_view advance_in_extension(char c);
   std::string_view end_of_size_line();
 
-  const ParserLimits* limits_;
+  std::uint64_t max_body_bytes_;
+  std::size_t max_ext_bytes_;
   State state_ = State::kSizeStart;
   std::uint64_t chunk_size_ = 0;      // size of the chunk being read / its bytes still due
   std::uint64_t body_bytes_ = 0;      // payload so far, for limits.max_body_bytes
