@@ -3,7 +3,8 @@
 // Reads raw bytes on stdin and shows what osn::http::RequestParser makes of them: each
 // message (method, target, fields, decoded body, trailers, keep-alive), where parsing stopped
 // on purpose (Connection: close, upgrade, CONNECT) and why it failed. `--split N` feeds the
-// bytes N at a time, as a slow network would; `--trace` prints each state change.
+// bytes N at a time, as a slow network would; `--trace` prints, for each call of next() that
+// reports something or changes state, the state before -> after and the event.
 //   printf 'GET / HTTP/1.1\r\nHost: a\r\n\r\n' | build/bin/httpdump --trace
 // Exit status: 0 parsed to the end or stopped on purpose, 1 error, 2 input ended mid-message,
 // 64 bad usage. See docs/http.md.
@@ -146,6 +147,18 @@ Message copy_head(const osn::http::RequestHead& head) {
   return m;
 }
 
+std::string_view event_name(EventKind kind) {
+  switch (kind) {
+    case EventKind::kNeedMore: return "need-more";
+    case EventKind::kHeadComplete: return "head-complete";
+    case EventKind::kBodyData: return "body-data";
+    case EventKind::kMessageComplete: return "message-complete";
+    case EventKind::kStopped: return "stopped";
+    case EventKind::kError: return "error";
+  }
+  return "?";
+}
+
 // Runs the parser over all of `input`, revealing it `split` bytes at a time.
 int dump(const std::string& input, const Options& options) {
   std::array<Header, 100> storage;
@@ -159,8 +172,9 @@ int dump(const std::string& input, const Options& options) {
     const std::string before(parser.state_name());
     const osn::http::Event event = parser.next(std::string_view(input).substr(pos, available - pos));
     pos += event.consumed;
-    if (options.trace && before != parser.state_name()) {
-      trace_out << "trace: " << before << " -> " << parser.state_name() << "  (at byte " << pos << ")\n";
+    if (options.trace && (before != parser.state_name() || event.kind != EventKind::kNeedMore)) {
+      trace_out << "trace: " << before << " -> " << parser.state_name() << "  " << event_name(event.kind)
+                << ", consumed " << event.consumed << ", at byte " << pos << "\n";
     }
     switch (event.kind) {
       case EventKind::kNeedMore:

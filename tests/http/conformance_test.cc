@@ -8,12 +8,6 @@
 // messages_before_error); `either` may go both ways, but an accepted result must match, and
 // we require the corpus's `preferred` choice where it names one (docs/http.md lists each).
 // Host is not required here: that is the server's rule (RFC 9112 §3.2), not the parser's.
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -25,8 +19,7 @@
 #include <vector>
 
 #include "tests/support/mini_json.h"
-
-extern char** environ;
+#include "tests/support/run_program.h"
 
 namespace {
 
@@ -51,11 +44,7 @@ std::optional<fs::path> find_corpus() {
   return std::nullopt;
 }
 
-fs::path httpdump_path() {
-  if (const char* dir = std::getenv("OSN_BIN_DIR")) return fs::path(dir) / "httpdump";
-  std::error_code ec;
-  return fs::read_symlink("/proc/self/exe", ec).parent_path().parent_path() / "bin" / "httpdump";
-}
+fs::path httpdump_path() { return osn::test::locate_tool("httpdump"); }
 
 std::string base64_decode(std::string_view in) {
   auto value = [](char c) -> int {
@@ -88,47 +77,18 @@ struct DumpResult {
   int exit_code = -1;
 };
 
-// Runs `httpdump --json [--split 1] < input_file` with posix_spawn and reads its stdout.
-DumpResult run_httpdump(const fs::path& tool, const std::string& input_file, bool split) {
-  int out[2];
+// Runs `httpdump --json [--split 1]` on `input` and splits its output into messages and the end.
+DumpResult run_httpdump(const fs::path& tool, const std::string& input, bool split) {
+  std::vector<std::string> args = {"--json"};
+  if (split) args.insert(args.end(), {"--split", "1"});
+  const osn::test::ProgramResult run = osn::test::run_program(tool.string(), args, input);
   DumpResult result;
-  if (pipe(out) != 0) return result;
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, input_file.c_str(), O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addclose(&actions, out[0]);
-  posix_spawn_file_actions_addclose(&actions, out[1]);
-  const std::string path = tool.string();
-  std::vector<char*> argv = {const_cast<char*>(path.c_str()), const_cast<char*>("--json")};
-  if (split) {
-    argv.push_back(const_cast<char*>("--split"));
-    argv.push_back(const_cast<char*>("1"));
-  }
-  argv.push_back(nullptr);
-  pid_t pid = -1;
-  const int rc = posix_spawn(&pid, path.c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  close(out[1]);
-  std::string text;
-  char buf[4096];
-  for (ssize_t n; (n = read(out[0], buf, sizeof buf)) != 0;) {
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    text.append(buf, static_cast<std::size_t>(n));
-  }
-  close(out[0]);
-  if (rc != 0) return result;
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.exit_code = run.exit_code;
+  const std::string_view text = run.out;
   for (std::size_t start = 0; start < text.size();) {
     const std::size_t nl = text.find('\n', start);
     Json line;
-    if (!osn::test::parse_json(std::string_view(text).substr(start, nl - start), line)) break;
+    if (!osn::test::parse_json(text.substr(start, nl - start), line)) break;
     if (line.find("method") != nullptr) result.messages.push_back(std::move(line));
     else result.terminal = std::move(line);
     start = nl == std::string::npos ? text.size() : nl + 1;
@@ -266,18 +226,14 @@ void run_kind(const std::string& kind) {
   if (!c.path) GTEST_SKIP() << "conformance corpus not found: set OSN_CONFORMANCE_DIR or place ../shared/conformance";
   const fs::path tool = httpdump_path();
   ASSERT_TRUE(fs::exists(tool)) << tool << " not built (set OSN_BIN_DIR)";
-  char tmpl[] = "/tmp/osn-conformance-XXXXXX";
-  const int fd = mkstemp(tmpl);
-  ASSERT_GE(fd, 0);
-  close(fd);
   int total = 0, passed = 0, smuggling_accepted = 0;
   for (const Json& record : c.records) {
     if (flag(record, "expect") != kind) continue;
     ++total;
-    { std::ofstream(tmpl, std::ios::binary) << base64_decode(flag(record, "raw_b64")); }
+    const std::string raw = base64_decode(flag(record, "raw_b64"));
     bool ok = true;
     for (const bool split : {false, true}) {
-      const DumpResult r = run_httpdump(tool, tmpl, split);
+      const DumpResult r = run_httpdump(tool, raw, split);
       const std::string why = judge(record, r);
       if (!why.empty()) {
         ADD_FAILURE() << flag(record, "id") << (split ? " (--split 1): " : " (whole): ") << why;
@@ -292,7 +248,6 @@ void run_kind(const std::string& kind) {
     }
     passed += ok ? 1 : 0;
   }
-  unlink(tmpl);
   std::cout << "conformance " << kind << ": " << passed << "/" << total
             << " vectors right (whole and --split 1); smuggling vectors accepted: " << smuggling_accepted << "\n";
   EXPECT_EQ(smuggling_accepted, 0);
