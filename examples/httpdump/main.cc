@@ -159,6 +159,24 @@ std::string_view event_name(EventKind kind) {
   return "?";
 }
 
+// The final line: where parsing stopped on purpose (exit 0) or why it failed (exit 1).
+int print_end(const RequestParser& parser, std::size_t rest, bool json) {
+  if (parser.state() == osn::http::ParserState::kStopped) {
+    const std::string_view reason = RequestParser::stop_reason_name(parser.stop_reason());
+    if (json) std::cout << "{\"stop\":\"" << reason << "\",\"rest\":" << rest << "}\n";
+    else std::cout << "stop: " << reason << ", " << rest << " bytes left unparsed\n";
+    return 0;
+  }
+  const int status = osn::http::to_int(parser.error().status);
+  if (json) {
+    std::cout << "{\"error\":" << status << ",\"reason\":" << json_string(parser.error().reason) << "}\n";
+  } else {
+    std::cout << "error: " << status << " " << osn::http::reason_phrase(status) << " — " << parser.error().reason
+              << " (" << rest << " bytes not consumed)\n";
+  }
+  return 1;
+}
+
 // Runs the parser over all of `input`, revealing it `split` bytes at a time.
 int dump(const std::string& input, const Options& options) {
   std::array<Header, 100> storage;
@@ -191,23 +209,9 @@ int dump(const std::string& input, const Options& options) {
         message.trailers = copy_fields(parser.trailers());
         print_message(message, ++number, options.json);
         break;
-      case EventKind::kStopped: {
-        const std::string_view reason = RequestParser::stop_reason_name(parser.stop_reason());
-        const std::size_t rest = input.size() - pos;
-        if (options.json) std::cout << "{\"stop\":\"" << reason << "\",\"rest\":" << rest << "}\n";
-        else std::cout << "stop: " << reason << ", " << rest << " bytes left unparsed\n";
-        return 0;
-      }
-      case EventKind::kError: {
-        const int status = osn::http::to_int(parser.error().status);
-        if (options.json) {
-          std::cout << "{\"error\":" << status << ",\"reason\":" << json_string(parser.error().reason) << "}\n";
-        } else {
-          std::cout << "error: " << status << " " << osn::http::reason_phrase(status) << " — "
-                    << parser.error().reason << " (at byte " << pos << ")\n";
-        }
-        return 1;
-      }
+      case EventKind::kStopped:
+      case EventKind::kError:
+        return print_end(parser, input.size() - pos, options.json);
     }
   }
 }
