@@ -94,8 +94,9 @@ ScanResult parse_request_line(std::string_view in, const ParserLimits& limits, R
   out.method = std::string_view(begin, static_cast<std::size_t>(p - begin));
 
   const char* const target = ++p;
+  // Look at most one byte past the limit: enough to know the target is too long.
   const std::size_t room = static_cast<std::size_t>(end - target);
-  const char* const scan_end = target + std::min(room, limits.max_target_bytes + 1);
+  const char* const scan_end = target + (room > limits.max_target_bytes ? limits.max_target_bytes + 1 : room);
   while (p < scan_end && is_target_char(*p)) ++p;
   if (static_cast<std::size_t>(p - target) > limits.max_target_bytes) {
     return scan_error(StatusCode::kUriTooLong, "request-target longer than the limit");
