@@ -149,6 +149,17 @@ endif
 check-layers:
 	@tests/check_layers.sh
 
+# libFuzzer: the HTTP parser's split-invariance property, under ASan and UBSan (clang only).
+FUZZ_SECONDS ?= 60
+FUZZ_CXX     ?= clang++
+FUZZ_FLAGS   := -std=c++20 -O1 -g -I. -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_SRCS    := tests/fuzz/http_parser_fuzz.cc $(wildcard http/*.cc) tests/support/http_outcome.cc tests/support/guard_page.cc
+build-fuzz/http_parser_fuzz: $(FUZZ_SRCS) $(wildcard http/*.h tests/support/*.h)
+	@mkdir -p build-fuzz/corpus
+	$(FUZZ_CXX) $(FUZZ_FLAGS) $(FUZZ_SRCS) -o $@
+fuzz: build-fuzz/http_parser_fuzz
+	build-fuzz/http_parser_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -dict=tests/fuzz/http_parser_fuzz.dict -print_final_stats=1 build-fuzz/corpus
+
 bench: all $(BENCH_BINS)
 	@for b in $(BENCH_BINS); do echo "== $$b"; $$b || exit 1; done
 
@@ -170,6 +181,7 @@ help:
 	@echo "  make bench           run the benchmarks (lines 'bench: NAME VALUE UNIT')"
 	@echo "  make bench-peers     the same workloads against libuv / nginx / node where installed"
 	@echo "  make check-layers    fail if a file includes a layer above its own"
+	@echo "  make fuzz            fuzz the HTTP parser with libFuzzer (clang; FUZZ_SECONDS=60)"
 	@echo "  make clean           remove every build folder"
 	@echo "knobs:"
 	@echo "  CXX=clang++          compiler (default g++)"

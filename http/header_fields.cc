@@ -1,0 +1,75 @@
+// http/header_fields.cc — field-line = field-name ":" OWS field-value OWS CRLF (RFC 9112 §5).
+//
+// Strict on purpose, because lenient header parsing is what request smuggling feeds on:
+// obs-fold (a line starting with SP/HTAB) is refused rather than unfolded, whitespace between
+// name and colon is refused (RFC 9112 §5.1 says MUST), control characters in values are
+// refused, lines end with CRLF only. Names are scanned with the token table, values with the
+// 16-byte wide scan (http/wide_scan.h).
+#include "http/header_fields.h"
+
+#include "http/char_class.h"
+#include "http/wide_scan.h"
+
+namespace osn::http {
+namespace {
+
+// Where a field name stopped on something other than ':'.
+ScanResult bad_name_end(const char* name, const char* p) {
+  if (*p == ' ' || *p == '\t') {
+    return scan_error(StatusCode::kBadRequest, p == name ? "line starts with whitespace (obs-fold?)"
+                                                         : "whitespace before the colon");
+  }
+  if (*p == '\n') return scan_error(StatusCode::kBadRequest, "bare LF in field line");
+  if (p == name && *p == ':') return scan_error(StatusCode::kBadRequest, "empty field name");
+  return scan_error(StatusCode::kBadRequest, "field name is not a token");
+}
+
+// Where a field value stopped on a control character.
+ScanResult bad_value_end(char c) {
+  if (c == '\n') return scan_error(StatusCode::kBadRequest, "bare LF in field line");
+  if (c == '\r') return scan_error(StatusCode::kBadRequest, "bare CR in field value");
+  if (c == '\0') return scan_error(StatusCode::kBadRequest, "NUL in field value");
+  return scan_error(StatusCode::kBadRequest, "control character in field value");
+}
+
+}  // namespace
+
+ScanResult parse_field_section(std::string_view in, std::span<Header> out, std::size_t& count) {
+  const char* const begin = in.data();
+  const char* const end = begin + in.size();
+  const char* p = begin;
+  count = 0;
+  for (;;) {
+    // The empty line ends the section.
+    if (p == end) return scan_incomplete();
+    if (*p == '\r') {
+      if (p + 1 == end) return scan_incomplete();
+      if (p[1] != '\n') return scan_error(StatusCode::kBadRequest, "bare CR in field section");
+      return scan_complete(static_cast<std::size_t>(p + 2 - begin));
+    }
+    // field-name ":"
+    const char* const name = p;
+    while (p < end && is_tchar(*p)) ++p;
+    if (p == end) return scan_incomplete();
+    if (*p != ':' || p == name) return bad_name_end(name, p);
+    if (count == out.size()) {
+      return scan_error(StatusCode::kRequestHeaderFieldsTooLarge, "too many fields");
+    }
+    const std::string_view name_view(name, static_cast<std::size_t>(p - name));
+    // OWS field-value OWS CRLF
+    ++p;
+    while (p < end && is_whitespace(*p)) ++p;
+    const char* const value = p;
+    p = find_field_value_end(p, end);
+    if (p == end) return scan_incomplete();
+    if (*p != '\r') return bad_value_end(*p);
+    if (p + 1 == end) return scan_incomplete();
+    if (p[1] != '\n') return bad_value_end('\r');
+    const char* value_end = p;
+    while (value_end > value && is_whitespace(value_end[-1])) --value_end;
+    out[count++] = Header{name_view, std::string_view(value, static_cast<std::size_t>(value_end - value))};
+    p += 2;
+  }
+}
+
+}  // namespace osn::http
