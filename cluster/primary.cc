@@ -213,6 +213,7 @@ void Primary::channel_closed(Worker& w, const std::string& reason) {
     log("worker %d (pid %d) disconnected", w.id_, static_cast<int>(w.pid_));
   else
     log("worker %d (pid %d): channel closed: %s", w.id_, static_cast<int>(w.pid_), reason.c_str());
+  w.disconnect_reason_ = reason;
   w.handle_channel_.reset();
   if (settings_.scheduling == Scheduling::kRoundRobin) round_robin_.stop_offering(w.id_);
   const int id = w.id_;

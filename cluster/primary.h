@@ -47,6 +47,8 @@ class Worker {
   bool is_connected() const { return channel_ && channel_->is_open(); }
   uint64_t connections() const;  // rr: counted by the primary; else reported by the worker
   uint64_t requests() const { return requests_; }
+  // Why the channel closed, once it has ("peer closed the channel", "malformed message: ...").
+  const std::string& disconnect_reason() const { return disconnect_reason_; }
   WorkerInfo info() const;
 
   // worker.send(): to this worker's on_message. false: backpressure or closed.
@@ -65,6 +67,7 @@ class Worker {
   kio::Fd handle_channel_;  // rr: where connections are sent
   uint64_t started_ms_ = 0;
   uint64_t reported_connections_ = 0, requests_ = 0;
+  std::string disconnect_reason_;
   bool stop_requested_ = false;  // asked to stop: its exit is not a crash
   bool exited_ = false;
 };
