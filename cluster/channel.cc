@@ -4,7 +4,7 @@
 namespace osn::cluster {
 
 Channel::Channel(loop::Loop& loop, kio::Fd fd, size_t max_frame_bytes)
-    : loop_(loop), stream_(std::make_unique<loop::Stream>(loop, std::move(fd))), decoder_(max_frame_bytes) {}
+    : stream_(std::make_unique<loop::Stream>(loop, std::move(fd))), decoder_(max_frame_bytes) {}
 
 Channel::~Channel() {
   if (destroyed_flag_) *destroyed_flag_ = true;

@@ -59,7 +59,6 @@ class Channel {
   void on_data(std::string_view bytes);
   void fail(const std::string& reason);  // close and report
 
-  loop::Loop& loop_;
   std::unique_ptr<loop::Stream> stream_;
   FrameDecoder decoder_;
   MessageCallback on_message_;
