@@ -2,6 +2,7 @@
 #include "kernel-io/process.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -71,16 +72,23 @@ Result<pid_t> spawn_process(const SpawnOptions& options) {
 
   auto report = make_pipe();  // the child writes its exec errno here; exec closes it on success
   if (!report) return report.error();
+  // An inherit target may be the very number the report pipe got; dup2 would then replace
+  // our report end and an exec failure would go unreported. The child moves it above every
+  // target first.
+  int highest_target = 2;
+  for (auto [from, to] : options.inherit) highest_target = std::max(highest_target, to);
 
   auto pid = fork_process();
   if (!pid) return pid;
   if (*pid == 0) {
+    int report_fd = report->write_end.get();
+    if (report_fd <= highest_target) report_fd = ::fcntl(report_fd, F_DUPFD_CLOEXEC, highest_target + 1);
     for (auto [from, to] : options.inherit) {
       if (from == to) {
         (void)set_cloexec(to, false);  // fcntl on a valid fd cannot fail here
       } else if (::dup2(from, to) < 0) {
         int err = errno;
-        (void)!::write(report->write_end.get(), &err, sizeof err);
+        (void)!::write(report_fd, &err, sizeof err);
         ::_exit(127);
       }
     }
@@ -91,7 +99,7 @@ Result<pid_t> spawn_process(const SpawnOptions& options) {
     ::execvp(argv[0], argv.data());
 #endif
     int err = errno;
-    (void)!::write(report->write_end.get(), &err, sizeof err);
+    (void)!::write(report_fd, &err, sizeof err);
     ::_exit(127);
   }
   report->write_end.reset();
