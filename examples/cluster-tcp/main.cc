@@ -82,9 +82,21 @@ int measure(int total, int threads) {
     });
     ::_exit(code);
   }
-  char buf[16] = {};
-  (void)osn::kio::read_exact(ready->read_end.get(), {buf, 6}, 5000);
-  const uint16_t port = static_cast<uint16_t>(std::atoi(buf));
+  ready->write_end.reset();
+  std::string text;  // "PORT\n" once every worker listens
+  char c = 0;
+  while (text.find('\n') == std::string::npos) {
+    auto n = osn::kio::read_exact(ready->read_end.get(), {&c, 1}, 5000);
+    if (!n || *n == 0) break;
+    text += c;
+  }
+  const uint16_t port = static_cast<uint16_t>(std::atoi(text.c_str()));
+  if (port == 0) {
+    std::fprintf(stderr, "cluster-tcp: the cluster did not start\n");
+    ::kill(primary, SIGKILL);
+    ::waitpid(primary, nullptr, 0);
+    return 1;
+  }
   std::map<std::string, int> tally;
   std::mutex mu;
   std::vector<std::thread> clients;
