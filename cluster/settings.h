@@ -32,6 +32,9 @@ struct Settings {
   uint64_t shutdown_timeout_ms = 10'000;  // then SIGKILL whoever is still running
   uint64_t stats_interval_ms = 250;       // workers report their counters this often
   size_t max_frame_bytes = 16 * 1024 * 1024;
+  // shared/reuseport: accept at most this many connections per wake-up (0: until EAGAIN).
+  // 1 leaves the rest of the accept queue to the other workers (try it with SCHED=shared).
+  size_t accepts_per_wakeup = 0;
   bool log = true;  // lifecycle lines on stderr ("osnode cluster: worker 2 (pid 41) online")
 
   // workers = CPU cores, everything else as above.

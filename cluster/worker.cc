@@ -53,6 +53,7 @@ kio::Status WorkerContext::start_accepting() {
         fd = std::move(*bound);
       }
       listener_ = std::make_unique<loop::Listener>(loop_, std::move(fd), [this](kio::Fd c) { take_connection(std::move(c)); });
+      listener_->set_max_accepts_per_wakeup(setup_.settings.accepts_per_wakeup);
       if (auto s = listener_->start(); !s) return s;
       break;
     }

@@ -8,6 +8,7 @@
 //                                                 C client threads, print connections per
 //                                                 worker, stop the cluster (SIGTERM)
 // Try:  SCHED=shared ./build/bin/cluster-tcp measure 2000 4   (docs/cluster.md has numbers)
+//       SCHED=shared ACCEPTS_PER_WAKEUP=1 ./build/bin/cluster-tcp measure 2000 4
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -44,6 +45,7 @@ osn::cluster::Settings settings_from_env(bool quiet) {
     std::exit(2);
   }
   settings.log = !quiet;
+  if (const char* n = std::getenv("ACCEPTS_PER_WAKEUP")) settings.accepts_per_wakeup = std::strtoul(n, nullptr, 10);
   return settings;
 }
 
