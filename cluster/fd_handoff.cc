@@ -1,0 +1,40 @@
+// cluster/fd_handoff.cc — one record per connection: "conn=<id>" + one SCM_RIGHTS fd.
+#include "cluster/fd_handoff.h"
+
+#include <charconv>
+#include <string>
+#include <string_view>
+
+#include "kernel-io/fd_passing.h"
+
+namespace osn::cluster {
+
+namespace {
+constexpr std::string_view kPrefix = "conn=";
+}
+
+kio::Status send_connection(int handle_socket, uint64_t connection_id, int connection_fd) {
+  const std::string record = std::string(kPrefix) + std::to_string(connection_id);
+  const int fds[1] = {connection_fd};
+  auto sent = kio::send_with_fds(handle_socket, record, fds);
+  if (!sent) return sent.error();
+  return {};  // SOCK_SEQPACKET: a record is sent whole or not at all
+}
+
+kio::Result<std::optional<ReceivedConnection>> receive_connection(int handle_socket) {
+  char buf[64];
+  auto got = kio::receive_with_fds(handle_socket, buf);
+  if (!got) return got.error();
+  if (got->bytes == 0 && got->fds.empty()) return std::optional<ReceivedConnection>{};
+  std::string_view record(buf, got->bytes);
+  ReceivedConnection conn;
+  const char* first = record.data() + kPrefix.size();
+  const char* last = record.data() + record.size();
+  bool valid = record.starts_with(kPrefix) && got->fds.size() == 1 && !got->truncated &&
+               std::from_chars(first, last, conn.id).ptr == last && first != last;
+  if (!valid) return kio::SysError{"recvmsg", EBADMSG};  // the Fds in `got` close here
+  conn.fd = std::move(got->fds[0]);
+  return std::optional<ReceivedConnection>(std::move(conn));
+}
+
+}  // namespace osn::cluster

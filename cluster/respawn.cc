@@ -1,0 +1,16 @@
+// cluster/respawn.cc — exponential backoff with a reset after a healthy life (see respawn.h).
+#include "cluster/respawn.h"
+
+#include <algorithm>
+
+namespace osn::cluster {
+
+uint64_t RespawnBackoff::next_delay_ms(uint64_t lived_ms) {
+  if (lived_ms >= policy_.stable_after_ms) crashes_ = 0;  // it was healthy: start over
+  ++crashes_;
+  uint64_t delay = policy_.initial_delay_ms;
+  for (unsigned i = 1; i < crashes_ && delay < policy_.max_delay_ms; ++i) delay *= 2;
+  return std::min(delay, policy_.max_delay_ms);
+}
+
+}  // namespace osn::cluster

@@ -1,0 +1,98 @@
+// cluster/round_robin.cc — the free queue, the pending queue and the acknowledgement.
+#include "cluster/round_robin.h"
+
+namespace osn::cluster {
+
+void RoundRobin::add_worker(int worker) {
+  workers_.try_emplace(worker);
+  handoff(worker);
+}
+
+void RoundRobin::stop_offering(int worker) {
+  auto it = workers_.find(worker);
+  if (it == workers_.end()) return;
+  it->second.stopping = true;
+  it->second.queued_free = false;  // its entry in free_ is skipped lazily
+}
+
+void RoundRobin::remove_worker(int worker) {
+  auto it = workers_.find(worker);
+  if (it == workers_.end()) return;
+  Pending returned = std::move(it->second.in_flight);
+  bool was_busy = it->second.busy;
+  workers_.erase(it);  // its entry in free_ is skipped lazily
+  if (was_busy) {
+    pending_.push_front(std::move(returned));
+    int other;
+    if (take_free_worker(&other)) handoff(other);
+  }
+}
+
+void RoundRobin::distribute(kio::Fd connection) {
+  pending_.push_back(Pending{next_id_++, std::move(connection)});
+  int worker;
+  if (take_free_worker(&worker)) handoff(worker);
+}
+
+void RoundRobin::acknowledge(int worker, uint64_t id, bool accepted) {
+  auto it = workers_.find(worker);
+  if (it == workers_.end() || !it->second.busy || it->second.in_flight.id != id) return;
+  WorkerSlot& slot = it->second;
+  slot.busy = false;
+  if (accepted) {
+    ++slot.accepted;
+    slot.in_flight.fd.reset();  // the worker has its own descriptor now; close ours
+  } else {
+    pending_.push_front(std::move(slot.in_flight));  // refused: someone else takes it
+    int other;
+    if (take_free_worker(&other)) handoff(other);
+  }
+  handoff(worker);
+}
+
+void RoundRobin::handoff(int worker) {
+  auto it = workers_.find(worker);
+  if (it == workers_.end() || it->second.busy || it->second.stopping) return;
+  WorkerSlot& slot = it->second;
+  if (pending_.empty()) {
+    if (!slot.queued_free) {
+      slot.queued_free = true;
+      free_.push_back(worker);
+    }
+    return;
+  }
+  Pending next = std::move(pending_.front());
+  pending_.pop_front();
+  if (kio::Status sent = send_(worker, next.id, next.fd.get()); !sent) {
+    pending_.push_front(std::move(next));  // this worker cannot take it; it stays out of free_
+    return;
+  }
+  slot.busy = true;
+  slot.in_flight = std::move(next);
+}
+
+bool RoundRobin::take_free_worker(int* worker) {
+  while (!free_.empty()) {
+    int candidate = free_.front();
+    free_.pop_front();
+    auto it = workers_.find(candidate);
+    if (it == workers_.end() || !it->second.queued_free) continue;  // it left meanwhile
+    it->second.queued_free = false;
+    *worker = candidate;
+    return true;
+  }
+  return false;
+}
+
+size_t RoundRobin::free_workers() const {
+  size_t n = 0;
+  for (const auto& [id, slot] : workers_) n += slot.queued_free ? 1 : 0;
+  return n;
+}
+
+uint64_t RoundRobin::handed_out(int worker) const {
+  auto it = workers_.find(worker);
+  return it == workers_.end() ? 0 : it->second.accepted;
+}
+
+}  // namespace osn::cluster

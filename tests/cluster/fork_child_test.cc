@@ -1,0 +1,110 @@
+// tests/cluster/fork_child_test.cc — child_process.fork(): exec a program, talk over the channel.
+#include <limits.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "cluster/fork_child.h"
+#include "gtest/gtest.h"
+#include "kernel-io/process.h"
+#include "loop/loop.h"
+
+namespace osn::cluster {
+namespace {
+
+// build*/tests/cluster_test -> build*/bin/fork-child
+std::string fork_child_program() {
+  char self[PATH_MAX];
+  ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0) return {};
+  std::string path(self, static_cast<size_t>(n));
+  path = path.substr(0, path.rfind('/'));
+  return path.substr(0, path.rfind('/')) + "/bin/fork-child";
+}
+
+TEST(ForkChild, RoundTripThenExitWithTheCodeAskedFor) {
+  const std::string program = fork_child_program();
+  if (::access(program.c_str(), X_OK) != 0) GTEST_SKIP() << program << " not built (make examples)";
+  loop::Loop loop;
+  auto child = fork_child(loop, program);
+  ASSERT_TRUE(child.ok()) << child.error().message();
+  ChildProcess& c = **child;
+  const std::string big(2 << 20, 'b');
+  int64_t ready_pid = 0;
+  std::string echoed;
+  int64_t echo_pid = 0;
+  kio::ChildStatus status;
+  c.on_message([&](const Message& m) {
+    if (m.type() == "ready") {
+      ready_pid = m.get_int("pid").value_or(0);
+      c.send(Message("echo").set("data", big));
+    } else if (m.type() == "echo-reply") {
+      echoed = std::string(m.get("data"));
+      echo_pid = m.get_int("pid").value_or(0);
+      c.send(Message("exit").set_int("code", 7));
+    }
+  });
+  c.on_exit([&](const kio::ChildStatus& s) { status = s; });
+  auto guard = loop.set_timeout(10000, [&] {
+    (void)c.kill(SIGKILL);
+    loop.stop();
+  });
+  loop.unref_timer(guard);
+  while (status.pid == 0 && loop.run(loop::RunMode::kOnce)) {
+  }
+  loop.clear_timer(guard);
+  EXPECT_EQ(ready_pid, c.pid());
+  EXPECT_EQ(echo_pid, c.pid()) << "a separate process answered";
+  EXPECT_NE(c.pid(), ::getpid());
+  EXPECT_EQ(echoed.size(), big.size());
+  EXPECT_EQ(echoed, big);
+  ASSERT_EQ(status.pid, c.pid());
+  EXPECT_TRUE(status.exited);
+  EXPECT_EQ(status.exit_code, 7);
+}
+
+TEST(ForkChild, DisconnectingTheChannelEndsTheChild) {
+  const std::string program = fork_child_program();
+  if (::access(program.c_str(), X_OK) != 0) GTEST_SKIP() << program << " not built (make examples)";
+  loop::Loop loop;
+  auto child = fork_child(loop, program);
+  ASSERT_TRUE(child.ok());
+  ChildProcess& c = **child;
+  kio::ChildStatus status;
+  c.on_message([&](const Message& m) {
+    if (m.type() == "ready") c.disconnect();
+  });
+  c.on_exit([&](const kio::ChildStatus& s) { status = s; });
+  auto guard = loop.set_timeout(10000, [&] { (void)c.kill(SIGKILL); });
+  loop.unref_timer(guard);
+  while (status.pid == 0 && loop.run(loop::RunMode::kOnce)) {
+  }
+  loop.clear_timer(guard);
+  ASSERT_EQ(status.pid, c.pid());
+  EXPECT_TRUE(status.exited);
+  EXPECT_EQ(status.exit_code, 0);
+}
+
+TEST(ForkChild, TheChildProgramRefusesToRunWithoutAChannel) {
+  const std::string program = fork_child_program();
+  if (::access(program.c_str(), X_OK) != 0) GTEST_SKIP() << program << " not built (make examples)";
+  kio::SpawnOptions options;
+  options.program = program;
+  auto pid = kio::spawn_process(options);
+  ASSERT_TRUE(pid.ok());
+  auto status = kio::wait_child_for(*pid, 5000);
+  ASSERT_TRUE(status.ok());
+  ASSERT_EQ(status->pid, *pid);
+  EXPECT_EQ(status->exit_code, 2);
+}
+
+TEST(ForkChild, AMissingProgramIsReportedAsAnError) {
+  loop::Loop loop;
+  auto child = fork_child(loop, "/nonexistent/osn-program");
+  ASSERT_FALSE(child.ok());
+  EXPECT_TRUE(child.error().is(ENOENT)) << child.error().message();
+}
+
+}  // namespace
+}  // namespace osn::cluster

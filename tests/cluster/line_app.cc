@@ -1,0 +1,146 @@
+// tests/cluster/line_app.cc — the raw-TCP application the test workers run (see harness.h).
+//
+// Keep-alive on purpose: one connection may carry many requests, so a worker's request
+// counter and connection counter differ. On shutdown the app closes idle keep-alive
+// connections at once and busy ones (a "slow" in progress) as soon as their answer is
+// written. A connection that has not sent its first request yet is NOT idle — its client is
+// about to send one — so it is answered once and then closed (or closed after a grace time).
+#include <unistd.h>
+
+#include <map>
+#include <memory>
+
+#include "cluster/frame.h"
+#include "loop/stream.h"
+#include "tests/cluster/harness.h"
+
+namespace osn::cluster::testing {
+
+namespace {
+
+class LineApp {
+ public:
+  explicit LineApp(WorkerContext& ctx) : ctx_(ctx) {}
+
+  void accept(kio::Fd fd) {
+    const int key = next_key_++;
+    auto conn = std::make_unique<Conn>();
+    conn->stream = std::make_unique<loop::Stream>(ctx_.loop(), std::move(fd));
+    conn->stream->on_end([this, key] { conns_.erase(key); });
+    conn->stream->on_error([this, key](const kio::SysError&) { conns_.erase(key); });
+    conn->stream->read_start([this, key](std::string_view data) { on_data(key, data); });
+    conns_.emplace(key, std::move(conn));
+  }
+
+  void shutdown() {
+    for (auto it = conns_.begin(); it != conns_.end();)
+      it = it->second->busy || it->second->served == 0 ? std::next(it) : conns_.erase(it);  // idle: close
+    ctx_.loop().set_timeout(kFirstRequestGraceMs, [this] {
+      for (auto it = conns_.begin(); it != conns_.end();)
+        it = it->second->served == 0 ? conns_.erase(it) : std::next(it);
+    });
+  }
+
+  void on_message(const Message& m) {
+    if (m.type() == "big") {
+      reply(big_waiter_, "big-ok " + std::to_string(m.get("data").size()));
+    } else if (m.type() == "burst") {
+      if (m.get_int("seq").value_or(-1) != burst_next_) burst_in_order_ = false;
+      if (++burst_next_ == burst_total_)
+        reply(burst_waiter_, burst_in_order_ ? "burst-ok " + std::to_string(burst_total_) : "burst-out-of-order");
+    }
+  }
+
+ private:
+  static constexpr uint64_t kFirstRequestGraceMs = 1000;
+
+  struct Conn {
+    std::unique_ptr<loop::Stream> stream;
+    std::string buffer;
+    int served = 0;  // lines answered
+    bool busy = false;
+  };
+
+  void on_data(int key, std::string_view data) {
+    Conn* c = find(key);
+    c->buffer.append(data);
+    size_t nl;
+    while ((c = find(key)) && (nl = c->buffer.find('\n')) != std::string::npos) {
+      std::string line = c->buffer.substr(0, nl);
+      c->buffer.erase(0, nl + 1);
+      ctx_.count_request();
+      command(key, line);
+    }
+  }
+
+  void command(int key, const std::string& line) {
+    const std::string pid = std::to_string(::getpid());
+    if (line == "pid") {
+      reply(key, "pid " + pid + " worker " + std::to_string(ctx_.id()));
+    } else if (line.rfind("slow ", 0) == 0) {
+      find(key)->busy = true;
+      reply(key, "started");
+      ctx_.loop().set_timeout(std::stoul(line.substr(5)), [this, key, pid] {
+        if (Conn* c = find(key)) c->busy = false;
+        reply(key, "done " + pid);
+      });
+    } else if (line == "cluster") {
+      ctx_.query_cluster([this, key](std::vector<WorkerInfo> rows) {
+        std::string text = "cluster " + std::to_string(rows.size());
+        for (const WorkerInfo& w : rows)
+          text += " " + std::to_string(w.id) + ":" + std::to_string(w.pid) + ":" + worker_state_name(w.state) +
+                  ":" + std::to_string(w.connections) + ":" + std::to_string(w.requests);
+        reply(key, text);
+      });
+    } else if (line.rfind("big ", 0) == 0) {
+      big_waiter_ = key;
+      ctx_.send(Message("big").set("data", std::string(std::stoul(line.substr(4)), 'x')));
+    } else if (line.rfind("burst ", 0) == 0) {
+      burst_waiter_ = key;
+      burst_total_ = std::stol(line.substr(6));
+      burst_next_ = 0;
+      burst_in_order_ = true;
+      for (long i = 0; i < burst_total_; ++i) ctx_.send(Message("burst").set_int("seq", i));
+    } else if (line == "garbage") {
+      ctx_.channel().send_raw_bytes(encode_frame("this-has-no-equals-sign"));
+      reply(key, "garbage-sent");
+    } else {
+      reply(key, "unknown command");
+    }
+  }
+
+  void reply(int key, const std::string& text) {
+    Conn* c = find(key);
+    if (!c) return;
+    c->stream->write(text + "\n");
+    ++c->served;
+    if (ctx_.shutting_down() && !c->busy) conns_.erase(key);  // answered: now it may close
+  }
+
+  Conn* find(int key) {
+    auto it = conns_.find(key);
+    return it == conns_.end() ? nullptr : it->second.get();
+  }
+
+  WorkerContext& ctx_;
+  std::map<int, std::unique_ptr<Conn>> conns_;
+  int next_key_ = 1;
+  int big_waiter_ = 0, burst_waiter_ = 0;
+  long burst_total_ = 0, burst_next_ = 0;
+  bool burst_in_order_ = true;
+};
+
+}  // namespace
+
+void line_app(WorkerContext& ctx) {
+  auto app = std::make_shared<LineApp>(ctx);  // lives as long as the callbacks that hold it
+  ctx.on_connection([app](kio::Fd fd) { app->accept(std::move(fd)); });
+  ctx.on_shutdown([app] { app->shutdown(); });
+  ctx.on_message([app](const Message& m) { app->on_message(m); });
+}
+
+void echo_app_messages(Primary& primary) {
+  primary.on_message([](Worker& w, const Message& m) { w.send(m); });
+}
+
+}  // namespace osn::cluster::testing
