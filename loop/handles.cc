@@ -90,13 +90,16 @@ kio::Status Loop::watch_fd(IoWatcher* watcher, uint32_t old_interest, uint32_t n
     auto status = backend_->add(fd, new_interest);
     if (!status) return status;
     watchers_[fd] = watcher;
+    ++watched_fds_;
     return {};
   }
   return backend_->modify(fd, new_interest);
 }
 
 void Loop::forget_fd(int fd) {
-  if (fd >= 0 && static_cast<size_t>(fd) < watchers_.size()) watchers_[fd] = nullptr;
+  if (fd < 0 || static_cast<size_t>(fd) >= watchers_.size() || watchers_[fd] == nullptr) return;
+  watchers_[fd] = nullptr;
+  --watched_fds_;
 }
 
 // ---- idle / prepare / check handles ----------------------------------------------------------

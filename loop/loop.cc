@@ -135,6 +135,7 @@ size_t Loop::run_pending_phase() {
 }
 
 size_t Loop::run_poll_phase(int timeout_ms) {
+  if (timeout_ms == 0 && nothing_to_poll()) return 0;
   // Time blocked in the kernel is time the loop was idle (utilization). A wait that may not
   // block is not idleness, so only a blocking wait is timed; its end time is the new now.
   uint64_t start = timeout_ms != 0 ? kio::monotonic_ns() : 0;
@@ -158,6 +159,15 @@ size_t Loop::run_poll_phase(int timeout_ms) {
     invoke_io(w, events);
   }
   return *n;
+}
+
+// A poll phase that may not block can skip the system call when there is nothing to look
+// at: no descriptor is watched but the loop's own wake-up channel, and no Async could be
+// waiting behind it. libuv's uv__io_poll likewise returns at once when it watches no fd.
+// This is what lets an idle handle spin the loop without entering the kernel.
+bool Loop::nothing_to_poll() const {
+  size_t own = wakeup_watcher_ && wakeup_watcher_->interest() != 0 ? 1 : 0;
+  return watched_fds_ == own && asyncs_.empty();
 }
 
 void Loop::invoke_io(IoWatcher* watcher, uint32_t events) {
