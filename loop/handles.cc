@@ -144,9 +144,14 @@ size_t Loop::run_phase_handles(std::vector<PhaseHandle*>& list) {
   const size_t end = list.size();  // handles started during this phase wait one iteration
   for (size_t i = 0; i < end; ++i) {
     PhaseHandle* h = list[i];
-    if (h == nullptr) continue;
-    Callback cb = h->cb_;  // a copy: the callback may stop or destroy its own handle
+    if (h == nullptr || !h->cb_) continue;  // no callback: it is running (re-entrant run())
+    // The callback may stop, restart or destroy its own handle, so it must not live inside
+    // the handle while it runs. Borrow it instead of copying it (a copy of a larger lambda
+    // allocates, and this runs every iteration), and hand it back if the handle is still
+    // registered here and was not given a new callback meanwhile.
+    Callback cb = std::move(h->cb_);
     invoke(cb);
+    if (list[i] == h && !h->cb_) h->cb_ = std::move(cb);
     ++ran;
   }
   compact(list);
