@@ -1,4 +1,5 @@
 # tests/bench/peers/lib.sh — helpers shared by every peer group (sourced by run.sh).
+# shellcheck shell=bash
 #
 # A peer group runs one of our benchmark programs and its twin written for another system
 # (libuv, nginx, node), alternating A B A B ... so that a slow moment of the machine hurts
