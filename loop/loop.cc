@@ -104,6 +104,12 @@ void Loop::run_iteration(RunMode mode) {
   timed(Phase::kPoll, [&] { return run_poll_phase(timeout.ms); });
   timed(Phase::kCheck, [&] { return run_check_phase(); });
   timed(Phase::kClose, [&] { return run_close_phase(); });
+  if (mode == RunMode::kOnce) {
+    // Forward progress, as uv_run(UV_RUN_ONCE): if the poll phase ended because a timer came
+    // due, run it now rather than return having done nothing.
+    update_time();
+    counts[static_cast<int>(Phase::kTimers)] += run_timers_phase();
+  }
   ++iterations_;
   if (trace_) trace_iteration(timeout, counts, ns);
 }
