@@ -121,7 +121,7 @@ TEST_P(PhaseHandlesTest, HandleStartedDuringItsPhaseRunsNextIteration) {
 }
 
 TEST_P(PhaseHandlesTest, StoppingALaterHandleInTheSamePhaseSkipsIt) {
-  CheckHandle a(loop), b(loop);
+  IdleHandle a(loop), b(loop);
   int b_runs = 0;
   a.start([&] {
     a.stop();
