@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "kernel-io/io.h"
@@ -99,6 +100,23 @@ TEST_P(ListenerTest, OneWakeupAcceptsEveryQueuedConnection) {
   EXPECT_EQ(std::count(accepted_in_iteration.begin(), accepted_in_iteration.end(),
                        accepted_in_iteration.front()),
             20);
+  listener->close();
+  run_bounded();
+}
+
+TEST_P(ListenerTest, TicksAreDrainedBetweenTwoConnectionsOfOneWakeup) {
+  std::vector<std::string> order;
+  std::vector<kio::Fd> keep;
+  auto listener = listen([&](kio::Fd fd) {
+    order.push_back("connection");
+    if (keep.empty()) loop.next_tick([&] { order.push_back("tick"); });
+    keep.push_back(std::move(fd));
+  });
+  ASSERT_TRUE(listener);
+  auto clients = connect_clients(listener->port(), 2);
+  ASSERT_TRUE(wait_accept_queue(listener->fd(), 2));
+  loop.run(RunMode::kNoWait);
+  EXPECT_EQ(order, (std::vector<std::string>{"connection", "tick", "connection"}));
   listener->close();
   run_bounded();
 }

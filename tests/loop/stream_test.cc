@@ -341,6 +341,29 @@ TEST_P(StreamTest, ReadStopPausesAndReadStartResumes) {
   EXPECT_EQ(got, "onetwo");
 }
 
+TEST_P(StreamTest, TicksAreDrainedBetweenTwoOnDataCallsOfOneWakeup) {
+  // 100 KB are waiting: one readable event gives two reads (64 KiB buffer), two on_data calls.
+  // A tick queued by the first must run before the second, as after every callback.
+  auto pair = looptest::unix_pair();
+  ASSERT_TRUE(pair);
+  const std::string data = pattern(100'000);
+  ASSERT_TRUE(kio::write_all(pair->b.get(), data));
+  Stream stream(loop, std::move(pair->a));
+  Labels order;
+  size_t received = 0;
+  stream.read_start([&](std::string_view d) {
+    order.push_back("data");
+    if (order.size() == 1) loop.next_tick([&] { order.push_back("tick"); });
+    received += d.size();
+    if (received == data.size()) stream.close();
+  });
+  run_bounded();
+  ASSERT_GE(order.size(), 3u);
+  EXPECT_EQ(order[0], "data");
+  EXPECT_EQ(order[1], "tick");
+  EXPECT_EQ(order[2], "data");
+}
+
 TEST_P(StreamTest, CallbackClosesItsOwnStream) {
   auto pair = looptest::unix_pair();
   ASSERT_TRUE(pair);
