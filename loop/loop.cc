@@ -5,8 +5,9 @@
 // iteration (no phase can starve the others). poll_timeout() holds every rule for how long
 // the poll phase may block. docs/loop.md tells the same story as a numbered list.
 //
-// libuv 1.44 (the version Node 20 ships with here) runs timers at the start of each iteration
-// as we do; newer libuv runs them after the poll phase instead. The cycle is the same.
+// libuv up to 1.44 runs timers at the start of each iteration, as we do; libuv 1.45 and later
+// (Node 20 here ships 1.46: `node -p process.versions.uv`) run them after the poll phase
+// instead, plus once before the first iteration. The cycle is the same.
 #include "loop/loop.h"
 
 #include <cstdlib>
