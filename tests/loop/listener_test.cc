@@ -59,18 +59,24 @@ class ListenerTest : public looptest::LoopTest {
 };
 
 // Waits (bounded) until the kernel's accept queue of `fd` holds n connections. On Linux a
-// listening socket's TCP_INFO reports the queue length in tcpi_unacked.
+// listening socket's TCP_INFO reports the queue length in tcpi_unacked. Elsewhere there is no
+// such window into the queue: give the loopback handshakes a moment and hope.
 bool wait_accept_queue(int fd, unsigned n) {
+#ifdef __linux__
   for (int i = 0; i < 500; ++i) {
-#ifdef TCP_INFO
     tcp_info info{};
     socklen_t len = sizeof info;
     if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len) == 0 && info.tcpi_unacked >= n)
       return true;
-#endif
     usleep(10'000);
   }
   return false;
+#else
+  (void)fd;
+  (void)n;
+  usleep(100'000);
+  return true;
+#endif
 }
 
 TEST_P(ListenerTest, ListenOnPortZeroPicksAFreePort) {
