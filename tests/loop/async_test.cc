@@ -114,6 +114,22 @@ TEST_P(AsyncTest, CallbackMayDestroyItsOwnAsync) {
   EXPECT_EQ(loop.active_handles(), 0u);
 }
 
+TEST_P(AsyncTest, CallbackMayCloseAnotherPendingAsync) {
+  int first_calls = 0, second_calls = 0;
+  std::unique_ptr<Async> second;
+  Async first(loop, [&] {
+    ++first_calls;
+    second.reset();  // its flag is set too, but it must not run any more
+    first.close();
+  });
+  second = std::make_unique<Async>(loop, [&] { ++second_calls; });
+  first.send();
+  second->send();
+  run_bounded();
+  EXPECT_EQ(first_calls, 1);
+  EXPECT_EQ(second_calls, 0);
+}
+
 TEST_P(AsyncTest, UnrefedAsyncDoesNotKeepTheLoopAlive) {
   Async async(loop, [] {});
   EXPECT_TRUE(loop.alive());

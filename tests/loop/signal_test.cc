@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -140,6 +141,24 @@ TEST_P(SignalTest, StartingAgainMovesTheWatch) {
   ASSERT_EQ(kill(getpid(), SIGUSR2), 0);
   run_bounded();
   EXPECT_EQ(seen, std::vector<int>{SIGUSR2});
+}
+
+TEST_P(SignalTest, CallbackMayDestroyItsOwnHandleAndTheOtherOne) {
+  std::unique_ptr<Signal> a, b;
+  int calls = 0;
+  auto destroy_both = [&](int) {
+    ++calls;
+    a.reset();  // one of them is the handle being dispatched
+    b.reset();
+  };
+  a = std::make_unique<Signal>(loop, destroy_both);
+  b = std::make_unique<Signal>(loop, destroy_both);
+  ASSERT_TRUE(a->start(SIGUSR2));
+  ASSERT_TRUE(b->start(SIGUSR2));
+  ASSERT_EQ(kill(getpid(), SIGUSR2), 0);
+  run_bounded();
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(current_handler(SIGUSR2), SIG_DFL);
 }
 
 TEST_P(SignalTest, UncatchableAndOutOfRangeSignalsAreRefused) {
