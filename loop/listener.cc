@@ -66,11 +66,14 @@ void Listener::accept_pending() {
       if (err.is(ECONNABORTED)) continue;  // the client gave up while queued: next one
       if (err.is(EMFILE) || err.is(ENFILE)) shed_one_connection();
       report(err);
+      if (!destroyed) loop().drain_ticks();
       if (destroyed) return;
       break;
     }
     ++accepted_;
     on_connection_(std::move(*conn));
+    // Ticks run after every callback, before the next connection's (a tick may delete us).
+    if (!destroyed) loop().drain_ticks();
     if (destroyed) return;
   }
   destroyed_flag_ = nullptr;

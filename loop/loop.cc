@@ -5,8 +5,9 @@
 // iteration (no phase can starve the others). poll_timeout() holds every rule for how long
 // the poll phase may block. docs/loop.md tells the same story as a numbered list.
 //
-// libuv 1.44 (the version Node 20 ships with here) runs timers at the start of each iteration
-// as we do; newer libuv runs them after the poll phase instead. The cycle is the same.
+// libuv up to 1.44 runs timers at the start of each iteration, as we do; libuv 1.45 and later
+// (Node 20 here ships 1.46: `node -p process.versions.uv`) run them after the poll phase
+// instead, plus once before the first iteration. The cycle is the same.
 #include "loop/loop.h"
 
 #include <cstdlib>
@@ -106,6 +107,12 @@ void Loop::run_iteration(RunMode mode) {
   timed(Phase::kPoll, [&] { return run_poll_phase(timeout.ms); });
   timed(Phase::kCheck, [&] { return run_check_phase(); });
   timed(Phase::kClose, [&] { return run_close_phase(); });
+  if (mode == RunMode::kOnce) {
+    // Forward progress, as uv_run(UV_RUN_ONCE): if the poll phase ended because a timer came
+    // due, run it now rather than return having done nothing.
+    update_time();
+    counts[static_cast<int>(Phase::kTimers)] += run_timers_phase();
+  }
   ++iterations_;
   if (trace_) trace_iteration(timeout, counts, ns);
 }

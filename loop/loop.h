@@ -43,7 +43,7 @@ using ImmediateId = uint64_t;  // 0 is never a valid id
 
 enum class RunMode {
   kDefault,  // until nothing keeps the loop alive, or stop()
-  kOnce,     // one iteration; the poll phase may block
+  kOnce,     // one iteration; the poll phase may block, and timers due after it run too
   kNoWait,   // one iteration; the poll phase only looks
 };
 

@@ -2,7 +2,9 @@
 //
 // Lifetime while calling out: call_out() points destroyed_flag_ at a local bool that the
 // destructor sets. After every user callback we check it and return at once if the Stream is
-// gone — a callback may delete the very object whose member function is running.
+// gone — a callback may delete the very object whose member function is running. call_out()
+// also drains the next_tick queue after each callback: one readable event may mean several
+// on_data calls (and one flush several write callbacks), and ticks run between them.
 #include "loop/stream.h"
 
 #include <sys/uio.h>
@@ -37,7 +39,9 @@ bool Stream::call_out(F&& callback) {
   bool destroyed = false;
   bool* outer = destroyed_flag_;
   destroyed_flag_ = &destroyed;
+  Loop& loop = this->loop();  // the Loop outlives us; `this` may not outlive the callback
   callback();
+  loop.drain_ticks();  // as after every callback (a tick may destroy this Stream too)
   if (destroyed) {
     if (outer) *outer = true;  // tell every enclosing call_out too
     return false;

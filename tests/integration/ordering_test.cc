@@ -1,0 +1,77 @@
+// tests/integration/ordering_test.cc — our loop orders callbacks exactly as Node does.
+//
+// For each scenario of examples/ordering: run build/bin/ordering SCENARIO, require the
+// expected sequence (so the test means something without Node), and, when `node` is on PATH,
+// run examples/ordering/SCENARIO.js and require byte-identical stdout. The ordering binary is
+// found through OSN_BIN_DIR, else BUILD/bin beside this test binary; the .js files relative
+// to the repository root (the working directory of `make test`).
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "tests/support/capture_program.h"
+
+namespace {
+
+using osn::looptest::bin_dir;
+using osn::looptest::on_path;
+using osn::looptest::run_program;
+
+struct Scenario {
+  const char* name;
+  const char* expected;
+};
+
+constexpr Scenario kScenarios[] = {
+    {"nexttick-first", "nextTick\nimmediate\n"},
+    {"immediate-in-io", "io\nimmediate\ntimeout\n"},
+    {"nested-nexttick", "tick 1\ntick 2\ntick 3\nimmediate\n"},
+    {"immediate-chain", "immediate 1\ntick\nimmediate 2\n"},
+    {"timers-same-deadline", "timer 1\ntimer 2\ntimer 3\ntimer 4\ntimer 5\n"},
+    {"tick-between-timers", "timer 1\ntick\ntimer 2\n"},
+    {"interval-clear", "interval 1\ninterval 2\ninterval 3\n"},
+};
+
+class OrderingTest : public ::testing::TestWithParam<Scenario> {};
+
+std::string scenario_label(const ::testing::TestParamInfo<Scenario>& info) {
+  std::string name = info.param.name;
+  for (char& c : name)
+    if (c == '-') c = '_';
+  return name;
+}
+
+TEST_P(OrderingTest, OsnodePrintsTheExpectedOrder) {
+  std::string binary = bin_dir() + "/ordering";
+  auto r = run_program(binary, {GetParam().name});
+  ASSERT_TRUE(r.started) << binary << ": " << r.out;
+  ASSERT_TRUE(r.finished) << "ordering " << GetParam().name << " did not finish";
+  EXPECT_TRUE(r.status.exited && r.status.exit_code == 0) << r.status.describe() << "\n" << r.err;
+  EXPECT_EQ(r.out, GetParam().expected);
+}
+
+TEST_P(OrderingTest, NodePrintsTheSameAsOsnode) {
+  if (!on_path("node")) GTEST_SKIP() << "node is not on PATH: cannot compare with Node.js";
+  std::string script = std::string("examples/ordering/") + GetParam().name + ".js";
+  if (::access(script.c_str(), R_OK) != 0)
+    GTEST_SKIP() << script << " not found: run from the repository root (make test does)";
+  auto ours = run_program(bin_dir() + "/ordering", {GetParam().name});
+  auto node = run_program("node", {script});
+  ASSERT_TRUE(ours.finished && node.finished);
+  EXPECT_TRUE(node.status.exited && node.status.exit_code == 0) << node.err;
+  EXPECT_EQ(node.out, GetParam().expected) << "Node disagrees with the expected order";
+  EXPECT_EQ(ours.out, node.out);
+}
+
+TEST(Ordering, UnknownScenarioIsAUsageError) {
+  auto r = run_program(bin_dir() + "/ordering", {"no-such-scenario"});
+  ASSERT_TRUE(r.finished);
+  EXPECT_EQ(r.status.exit_code, 64);
+  EXPECT_NE(r.err.find("unknown scenario"), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(Scenarios, OrderingTest, ::testing::ValuesIn(kScenarios),
+                         scenario_label);
+
+}  // namespace
