@@ -4,7 +4,8 @@
 // the next), end to end. The pool's size is fixed per process, so the 4- and 2-thread figures
 // come from child processes of this program started with OSN_THREADPOOL_SIZE=4 / =2.
 // Round trip: one request at a time, submit -> after_work on the loop thread; median and p99.
-// The libuv twin is tests/bench/peers/pool_uv.c; tests/bench/peers/pool.sh runs both.
+// `pool_bench throughput N` runs one throughput child; `pool_bench roundtrip` only the round
+// trip. The libuv twin is tests/bench/peers/pool_uv.c; tests/bench/peers/pool.sh runs both.
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -81,18 +82,14 @@ bool run_child(const char* self, int threads) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc == 2 && std::strcmp(argv[1], "rt") == 0) {
-    uint64_t a = 0, b = 0;
-    round_trip(a, b);
-    std::printf("bench: pool_roundtrip_p50_us %.1f us p99 %.1f\n", a / 1e3, b / 1e3);
-    return 0;
-  }
   if (argc == 3 && std::strcmp(argv[1], "throughput") == 0) {
     std::printf("bench: pool_noop_per_s_%sthreads %.0f req/s\n", argv[2], noop_per_second());
     return 0;
   }
+  bool round_trip_only = argc == 2 && std::strcmp(argv[1], "roundtrip") == 0;
   std::fflush(stdout);
-  if (!run_child("/proc/self/exe", 4) || !run_child("/proc/self/exe", 2)) return 1;
+  if (!round_trip_only && (!run_child("/proc/self/exe", 4) || !run_child("/proc/self/exe", 2)))
+    return 1;
   uint64_t p50 = 0, p99 = 0;
   round_trip(p50, p99);
   std::printf("bench: pool_roundtrip_p50_us %.1f us\n", static_cast<double>(p50) / 1e3);
