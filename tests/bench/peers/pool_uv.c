@@ -3,7 +3,8 @@
  * Same workloads with uv_queue_work: 1,000,000 no-op requests with at most 10,000 in flight
  * (throughput; the pool size comes from UV_THREADPOOL_SIZE, so run it once per size), and
  * 20,000 one-at-a-time round trips after 1,000 warm-up ones (median and p99, from sorted
- * samples). Build: cc -O2 pool_uv.c -luv. Usage: pool_uv throughput N | pool_uv roundtrip
+ * samples). The metric names are pool_bench's, so peers/pool.sh can compare them line by line.
+ * Build: cc -O2 pool_uv.c -luv. Usage: UV_THREADPOOL_SIZE=N pool_uv throughput N | pool_uv roundtrip
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,7 +52,7 @@ int main(int argc, char** argv) {
       uv_queue_work(uv_default_loop(), &reqs[submitted], noop, after_throughput);
     uv_run(uv_default_loop(), UV_RUN_DEFAULT);
     double seconds = (double)(uv_hrtime() - start) / 1e9;
-    printf("bench: libuv_pool_noop_per_s_%sthreads %.0f req/s\n", argv[2], (double)done / seconds);
+    printf("bench: pool_noop_per_s_%sthreads %.0f req/s\n", argv[2], (double)done / seconds);
     return 0;
   }
   if (argc == 2 && strcmp(argv[1], "roundtrip") == 0) {
@@ -60,8 +61,8 @@ int main(int argc, char** argv) {
     uv_queue_work(uv_default_loop(), &one, noop, after_round_trip);
     uv_run(uv_default_loop(), UV_RUN_DEFAULT);
     qsort(samples, kRoundTrips, sizeof samples[0], by_value);
-    printf("bench: libuv_pool_roundtrip_p50_us %.1f us\n", (double)samples[kRoundTrips / 2] / 1e3);
-    printf("bench: libuv_pool_roundtrip_p99_us %.1f us\n",
+    printf("bench: pool_roundtrip_p50_us %.1f us\n", (double)samples[kRoundTrips / 2] / 1e3);
+    printf("bench: pool_roundtrip_p99_us %.1f us\n",
            (double)samples[kRoundTrips * 99 / 100] / 1e3);
     return 0;
   }
