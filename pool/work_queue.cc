@@ -85,6 +85,11 @@ void ThreadPool::start_threads() {
       if (i == 0) start_error_ = kio::SysError{"pthread_create", rc};
       break;
     }
+    // Named by its creator, so the name is there before the thread first runs: what ps -L,
+    // pstree -t and /proc/PID/task/*/comm show. The kernel keeps 15 characters.
+    char name[32];  // "osn-pool-1023" is 13
+    std::snprintf(name, sizeof name, "osn-pool-%zu", i);
+    (void)pthread_setname_np(workers_.back().thread, name);
   }
   started_ = !workers_.empty();
   if (started_) start_error_ = {};
@@ -106,9 +111,6 @@ void ThreadPool::stop_threads() {
 
 void* ThreadPool::worker_main(void* arg) {
   auto* self = static_cast<Worker*>(arg);
-  char name[16];  // the kernel keeps 15 characters: "osn-pool-1023" fits
-  std::snprintf(name, sizeof name, "osn-pool-%zu", self->index);
-  pthread_setname_np(pthread_self(), name);  // what ps -L and /proc/PID/task/*/comm show
   self->pool->work_loop();
   return nullptr;
 }

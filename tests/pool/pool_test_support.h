@@ -72,4 +72,11 @@ inline int count_pool_threads() {
   return n;
 }
 
+// After pthread_join a thread's /proc/self/task entry can outlive it by a moment: wait (bounded).
+inline int pool_threads_after_shutdown(uint64_t ms = 2000) {
+  uint64_t deadline = kio::monotonic_ns() + ms * 1'000'000u;
+  while (count_pool_threads() != 0 && kio::monotonic_ns() < deadline) usleep(1000);
+  return count_pool_threads();
+}
+
 }  // namespace osn::pool::testing

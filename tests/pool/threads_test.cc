@@ -33,7 +33,7 @@ void use_the_pool() {
 
 TEST(PoolThreads, NoneExistBeforeFirstUseThenOsnPool0To3) {
   ASSERT_TRUE(shutdown_pool().ok());
-  EXPECT_EQ(count_pool_threads(), 0) << "threads start lazily, on first use";
+  EXPECT_EQ(testing::pool_threads_after_shutdown(), 0) << "threads start lazily, on first use";
   use_the_pool();
   auto names = thread_names();
   const size_t size = pool_size().value();

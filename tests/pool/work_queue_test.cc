@@ -243,7 +243,7 @@ TEST(WorkQueue, ShutdownRefusesWhileWorkIsInFlight) {
   gate.open();
   ASSERT_TRUE(run_with_guard(loop));
   EXPECT_TRUE(shutdown_pool().ok());
-  EXPECT_EQ(testing::count_pool_threads(), 0);
+  EXPECT_EQ(testing::pool_threads_after_shutdown(), 0);
 }
 
 }  // namespace
