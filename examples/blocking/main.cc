@@ -31,7 +31,7 @@ namespace pool = osn::pool;
 
 constexpr int kJobs = 8;
 constexpr uint64_t kHeartbeatMs = 10;
-constexpr double kJobTargetMs = 40.0;
+constexpr double kJobTargetMs = 30.0;
 const std::vector<uint8_t> kPassword = {'h', 'u', 'n', 't', 'e', 'r', '2'};
 const std::vector<uint8_t> kSalt = {'s', 'a', 'l', 't'};
 

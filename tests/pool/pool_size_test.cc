@@ -66,9 +66,14 @@ TEST(PoolSize, AProgramWithARefusedSizeSaysWhyAndItsRequestsFail) {
   options.args = {"--gtest_also_run_disabled_tests",
                   "--gtest_filter=PoolSizeChild.DISABLED_QueueOneRequest"};
   options.extra_env = {"OSN_THREADPOOL_SIZE=0"};
+  // Our own value (if the suite runs with one) would come first in the child's environment.
+  const char* ours = std::getenv("OSN_THREADPOOL_SIZE");
+  std::string saved = ours ? ours : "";
+  unsetenv("OSN_THREADPOOL_SIZE");
   // The child's stdout and stderr are our pipe.
   options.inherit = {{pipe->write_end.get(), 1}, {pipe->write_end.get(), 2}};
   auto pid = kio::spawn_process(options);
+  if (ours) setenv("OSN_THREADPOOL_SIZE", saved.c_str(), 1);
   ASSERT_TRUE(pid.ok()) << pid.error().message();
   pipe->write_end.reset();
   std::string said;

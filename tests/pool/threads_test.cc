@@ -37,7 +37,9 @@ TEST(PoolThreads, NoneExistBeforeFirstUseThenOsnPool0To3) {
   use_the_pool();
   auto names = thread_names();
   const size_t size = pool_size().value();
-  EXPECT_EQ(count_pool_threads(), static_cast<int>(size));
+  std::string all;
+  for (const std::string& name : names) all += name + " ";
+  EXPECT_EQ(count_pool_threads(), static_cast<int>(size)) << "threads: " << all;
   for (size_t i = 0; i < size; ++i) {
     std::string expected = "osn-pool-" + std::to_string(i);
     EXPECT_NE(std::find(names.begin(), names.end(), expected), names.end()) << expected;

@@ -50,6 +50,8 @@ TEST(WorkQueue, WorkRunsOnAPoolThreadAndAfterWorkOnTheLoopThread) {
 
 TEST(WorkQueue, OneThreadStartsRequestsInSubmissionOrder) {
   ASSERT_TRUE(shutdown_pool().ok());
+  const char* before = std::getenv("OSN_THREADPOOL_SIZE");
+  const std::string saved = before ? before : "";
   setenv("OSN_THREADPOOL_SIZE", "1", 1);
   {
     loop::Loop loop;
@@ -63,7 +65,11 @@ TEST(WorkQueue, OneThreadStartsRequestsInSubmissionOrder) {
     ASSERT_EQ(pool_size().value(), 1u);
     for (int i = 0; i < kRequests; ++i) EXPECT_EQ(started[i], i);
   }
-  unsetenv("OSN_THREADPOOL_SIZE");
+  if (before) {
+    setenv("OSN_THREADPOOL_SIZE", saved.c_str(), 1);
+  } else {
+    unsetenv("OSN_THREADPOOL_SIZE");
+  }
   ASSERT_TRUE(shutdown_pool().ok());
 }
 
