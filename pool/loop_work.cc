@@ -113,12 +113,17 @@ void LoopWork::finish(WorkRequest* r) {
 // the worker then need not write the eventfd, nor the kernel wake this thread. Their finish()
 // callbacks run here, at the end of the prepare phase, instead of in the poll phase.
 void LoopWork::spin_before_poll() {
+  if (in_flight_ == 0 || recent_age_ns_ > kLoopSpinNs || !spin_.should_spin()) return;
   uint64_t deadline = kio::monotonic_ns() + kLoopSpinNs;
   // At most kMaxDrainRounds catches per iteration: timers, I/O and stop() get their turn.
   for (int round = 0; round < kMaxDrainRounds; ++round) {
+    if (!wait_for_done_until(deadline)) {  // nothing came back in time: let poll block
+      spin_.missed();
+      return;
+    }
+    spin_.caught();
+    drain();  // run the callbacks (which may submit more), then wait again
     if (in_flight_ == 0 || recent_age_ns_ > kLoopSpinNs) return;
-    if (!wait_for_done_until(deadline)) return;  // nothing came back: let poll block
-    drain();  // caught one: run its callback (which may submit more), then wait again
     deadline = kio::monotonic_ns() + kLoopSpinNs;
   }
 }

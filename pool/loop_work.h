@@ -15,6 +15,7 @@
 #include "loop/async.h"
 #include "loop/loop.h"
 #include "loop/phase_handle.h"
+#include "pool/thread_pool.h"
 #include "pool/work_queue.h"
 #include "pool/work_request.h"
 
@@ -33,9 +34,11 @@ class LoopWork final : public loop::Loop::Attachment {
   WorkRequest* find(WorkHandle handle);
   void submit(WorkRequest& r);
   void unstage(WorkRequest* r) { staged_.unlink(r); }  // loop thread
-  void push_done(WorkRequest* r);  // pool mutex held; any thread
+  bool push_done(WorkRequest* r);  // pool mutex held; any thread. true: call wake()
+  void wake() { async_.send(); }    // any thread
 
-  size_t in_pool_ = 0;  // queued or running requests of this loop
+  size_t in_pool_ = 0;  // queued or running requests of this loop (pool mutex)
+  size_t wakers_ = 0;   // workers between hand_back and wake() for this loop (pool mutex)
   uint64_t epoch_ = 0;  // the pool's fork epoch when this loop first used it
 
  private:
@@ -53,6 +56,7 @@ class LoopWork final : public loop::Loop::Attachment {
   std::atomic<bool> has_done_{false};  // !done_.empty(), for the spinning loop (no mutex)
   size_t in_flight_ = 0;        // submitted, finish() not yet run (loop thread)
   uint64_t recent_age_ns_ = 0;  // how old completions were when drained, smoothed
+  SpinBackoff spin_;            // loop thread
   // Requests submitted from finish() callbacks wait here and enter the FIFO together at the
   // end of the batch: one lock for many submits (loop thread only).
   RequestList staged_;

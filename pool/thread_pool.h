@@ -21,6 +21,8 @@
 
 namespace osn::pool {
 
+class LoopWork;
+
 class MutexLock {
  public:
   explicit MutexLock(pthread_mutex_t& m) : m_(m) { pthread_mutex_lock(&m_); }
@@ -30,6 +32,27 @@ class MutexLock {
 
  private:
   pthread_mutex_t& m_;
+};
+
+// Spinning pays only while the thread we wait for runs on another core. A spin that times out
+// says it did not (a busy machine, or slow work): then skip the next 1, 2, 4 ... 64 chances to
+// spin, and go straight to sleep. One caught spin resets the backoff.
+class SpinBackoff {
+ public:
+  bool should_spin() {
+    if (skip_ == 0) return true;
+    --skip_;
+    return false;
+  }
+  void caught() { backoff_ = 1; }
+  void missed() {
+    skip_ = backoff_;
+    if (backoff_ < 64) backoff_ *= 2;
+  }
+
+ private:
+  uint32_t skip_ = 0;
+  uint32_t backoff_ = 1;
 };
 
 // A hint to the CPU that this thread is spinning (x86 PAUSE, ARM YIELD).
@@ -73,7 +96,7 @@ class ThreadPool {
   WorkRequest* take_oldest();
   void wake_a_worker();
   void spin_for_work();
-  void hand_back(WorkRequest* r);
+  LoopWork* hand_back(WorkRequest* r);
   void start_threads();
   void stop_threads();
   void reset_in_child();
@@ -88,6 +111,7 @@ class ThreadPool {
   bool stopping_ = false;
   std::atomic<size_t> queued_hint_{0};  // queue_.size(), for the spinner (no mutex)
   bool spinner_ = false;  // a worker is polling queued_hint_ instead of sleeping
+  SpinBackoff worker_spin_;
   size_t sleeping_ = 0;  // workers waiting on work_available_
   size_t waking_ = 0;    // of those, signalled but not yet running again
   size_t running_ = 0;

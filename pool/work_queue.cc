@@ -55,6 +55,7 @@ void ThreadPool::reset_in_child() {
   queue_ = RequestList{};  // the parent's requests stay the parent's
   workers_.clear();
   started_ = stopping_ = spinner_ = false;
+  worker_spin_ = SpinBackoff{};
   queued_hint_.store(0, std::memory_order_relaxed);
   sleeping_ = waking_ = running_ = 0;
   submitted_ = completed_ = cancelled_ = 0;
@@ -125,7 +126,14 @@ void ThreadPool::work_loop() {
     pthread_mutex_unlock(&mutex_);
     r->task->run();  // the blocking part: no lock held
     pthread_mutex_lock(&mutex_);
-    hand_back(r);
+    if (LoopWork* loop = hand_back(r)) {
+      // Wake the loop *outside* the lock: a loop woken while we still held the mutex would
+      // wake up only to block on it.
+      pthread_mutex_unlock(&mutex_);
+      loop->wake();
+      pthread_mutex_lock(&mutex_);
+      if (--loop->wakers_ == 0 && loop->in_pool_ == 0) pthread_cond_broadcast(&request_left_);
+    }
   }
   pthread_mutex_unlock(&mutex_);
 }
@@ -137,7 +145,7 @@ WorkRequest* ThreadPool::next_request() {
   for (;;) {
     if (stopping_) return nullptr;
     if (!queue_.empty()) return take_oldest();
-    if (!spun && !spinner_) {
+    if (!spun && !spinner_ && worker_spin_.should_spin()) {
       spin_for_work();
       spun = true;
       continue;
@@ -159,6 +167,11 @@ void ThreadPool::spin_for_work() {
   }
   pthread_mutex_lock(&mutex_);
   spinner_ = false;
+  if (queue_.empty()) {
+    worker_spin_.missed();
+  } else {
+    worker_spin_.caught();
+  }
 }
 
 // Mutex held. Wakes one sleeping worker unless one is spinning or enough are already on their
@@ -181,14 +194,20 @@ WorkRequest* ThreadPool::take_oldest() {
 }
 
 // Mutex held. The request goes onto its loop's done list; the loop runs finish().
-void ThreadPool::hand_back(WorkRequest* r) {
+// Mutex held. Returns the request's loop if that loop must be woken (the caller does it,
+// after unlocking; wakers_ keeps the loop's LoopWork alive until then).
+LoopWork* ThreadPool::hand_back(WorkRequest* r) {
   --running_;
   ++completed_;
   r->state = RequestState::kDone;
   LoopWork* owner = r->owner;
   --owner->in_pool_;
-  owner->push_done(r);
-  if (owner->in_pool_ == 0) pthread_cond_broadcast(&request_left_);
+  if (owner->push_done(r)) {
+    ++owner->wakers_;
+    return owner;
+  }
+  if (owner->in_pool_ == 0 && owner->wakers_ == 0) pthread_cond_broadcast(&request_left_);
+  return nullptr;
 }
 
 // The producer (a loop thread): appends `batch` to the FIFO, in order, under one lock.
@@ -200,7 +219,7 @@ void ThreadPool::enqueue(RequestList& batch) {
     if (!started_) {  // no thread to run it: report why, on the loop thread, as a result
       r->state = RequestState::kDone;
       r->status = start_error_;
-      r->owner->push_done(r);
+      if (r->owner->push_done(r)) r->owner->wake();  // our own loop: no one waits on it
       continue;
     }
     r->state = RequestState::kQueued;
@@ -227,7 +246,7 @@ bool ThreadPool::cancel(WorkRequest* r) {
   r->state = RequestState::kDone;
   r->status = cancelled_error();
   ++cancelled_;
-  r->owner->push_done(r);
+  if (r->owner->push_done(r)) r->owner->wake();
   return true;
 }
 
@@ -245,7 +264,9 @@ void ThreadPool::forget(LoopWork* lw) {
   }
   queued_hint_.store(queue_.size(), std::memory_order_relaxed);
   // Requests of a pre-fork epoch ran in the parent's threads; they never come back here.
-  while (lw->in_pool_ > 0 && lw->epoch_ == epoch_) pthread_cond_wait(&request_left_, &mutex_);
+  // Wait for running requests, and for workers about to wake this loop.
+  while ((lw->in_pool_ > 0 || lw->wakers_ > 0) && lw->epoch_ == epoch_)
+    pthread_cond_wait(&request_left_, &mutex_);
 }
 
 PoolStats ThreadPool::stats() {
@@ -293,12 +314,13 @@ kio::Status ThreadPool::shutdown() {
 
 // ---- the hand-back: onto the loop's done list, and wake the loop if it is not looking ----
 
-void LoopWork::push_done(WorkRequest* r) {
+// Mutex held. true: the loop must be woken (Async::send) — only when the list was empty and
+// nobody on the loop is looking at it anyway (draining it, or spinning for it).
+bool LoopWork::push_done(WorkRequest* r) {
   bool was_empty = done_.empty();
   done_.push_back(r);
   has_done_.store(true, std::memory_order_release);
-  // Wake the loop only if nobody will look at the list anyway.
-  if (was_empty && !draining_ && !loop_spinning_) async_.send();
+  return was_empty && !draining_ && !loop_spinning_;
 }
 
 }  // namespace osn::pool
