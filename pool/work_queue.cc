@@ -8,8 +8,9 @@
 //
 // Invariants: a worker holds the mutex only to pop, to push back, and to count — never while
 // running a task. A sleeping worker waits on `work_available_`; submit() signals it only when
-// a worker sleeps and none is spinning. A loop is woken (Async::send) only when its done list
-// goes from empty to non-empty while the loop is not already draining it. docs/pool.md.
+// a worker sleeps and none is spinning. A loop is woken (Async::send, outside the mutex) only
+// when its done list goes from empty to non-empty while the loop is not already draining it
+// or spinning for it. docs/pool.md.
 // This file implements ThreadPool (pool/thread_pool.h) and LoopWork::push_done; the loop's
 // side of the hand-back (draining the done list) is pool/loop_work.cc.
 #include "pool/thread_pool.h"
