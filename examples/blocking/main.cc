@@ -38,11 +38,11 @@ const std::vector<uint8_t> kSalt = {'s', 'a', 'l', 't'};
 double ms_since(uint64_t start_ns) { return static_cast<double>(monotonic_ns() - start_ns) / 1e6; }
 
 // How many iterations make one job take about kJobTargetMs on this machine. The fastest of
-// three probes: being preempted only ever makes a probe slower.
+// five probes: being preempted only ever makes a probe slower.
 uint32_t calibrate_iterations() {
-  constexpr uint32_t kProbe = 20'000;
+  constexpr uint32_t kProbe = 10'000;
   double probe_ms = 1e9;
-  for (int i = 0; i < 3; ++i) {
+  for (int i = 0; i < 5; ++i) {
     uint64_t start = monotonic_ns();
     (void)pool::pbkdf2_hmac_sha256(kPassword, kSalt, kProbe, 32);
     probe_ms = std::min(probe_ms, ms_since(start));
