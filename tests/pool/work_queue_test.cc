@@ -139,6 +139,24 @@ TEST(WorkQueue, CancelRaceEveryRequestGetsExactlyOneAfterWork) {
   EXPECT_GT(cancelled, 0);
 }
 
+TEST(WorkQueue, ARequestSubmittedAndCancelledInsideAfterWorkNeverRuns) {
+  loop::Loop loop;
+  std::atomic<bool> second_ran{false};
+  kio::Status second_status;
+  bool cancelled = false;
+  queue_work(loop, [] {}, [&](kio::Status) {
+    // Submitted while the loop is draining completions: staged, not yet in the FIFO.
+    WorkHandle second = queue_work(loop, [&] { second_ran = true; },
+                                   [&](kio::Status s) { second_status = s; });
+    cancelled = cancel(loop, second);
+  });
+  ASSERT_TRUE(run_with_guard(loop));
+  EXPECT_TRUE(cancelled);
+  EXPECT_FALSE(second_ran.load());
+  ASSERT_FALSE(second_status.ok());
+  EXPECT_TRUE(second_status.error().is(ECANCELED));
+}
+
 TEST(WorkQueue, APendingRequestKeepsTheLoopAlive) {
   loop::Loop loop;
   Gate gate;
