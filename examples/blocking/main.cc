@@ -8,6 +8,8 @@
 // Then 8 concurrent jobs on pools of 1, 2, 4 and 8 threads. The pool's size is fixed per
 // process once started, so each size runs in a child process of this program started with
 // OSN_THREADPOOL_SIZE=N. Total run time: about 2-4 s. Read examples/blocking/README.md.
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -142,10 +144,17 @@ int scaling_child(uint32_t iterations) {
   return 0;
 }
 
+// This program's own path (so the child is called "blocking" in ps, not "exe").
+std::string own_path() {
+  char path[4096];
+  ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+  return n > 0 ? std::string(path, static_cast<size_t>(n)) : std::string("/proc/self/exe");
+}
+
 bool run_scaling_child(int threads, uint32_t iterations) {
   std::fflush(stdout);
   osn::kio::SpawnOptions options;
-  options.program = "/proc/self/exe";
+  options.program = own_path();
   options.args = {"--scaling-child", std::to_string(iterations)};
   options.extra_env = {"OSN_THREADPOOL_SIZE=" + std::to_string(threads)};
   auto pid = osn::kio::spawn_process(options);
