@@ -128,13 +128,21 @@ void LoopWork::spin_before_poll() {
   }
 }
 
-// Polls has_done_ until `deadline`; true if the done list is non-empty.
+// Polls has_done_ until `deadline`; true if the done list is non-empty. Keeps polling only
+// while a worker is running one of our requests — it is then on another CPU and will answer
+// soon. If none has started within kStartNs, the worker may have been woken onto *this* CPU
+// (schedulers like to put a wakee next to its waker): stop, and let the poll phase sleep so
+// that it can run.
 bool LoopWork::wait_for_done_until(uint64_t deadline) {
+  constexpr uint64_t kStartNs = 2'000;
   pthread_mutex_t& mutex = ThreadPool::process().mutex_;
   pthread_mutex_lock(&mutex);
   loop_spinning_ = true;  // workers: no need to write the eventfd, we are looking
   pthread_mutex_unlock(&mutex);
-  while (!has_done_.load(std::memory_order_acquire) && kio::monotonic_ns() < deadline) {
+  const uint64_t start = kio::monotonic_ns();
+  for (uint64_t now = start; !has_done_.load(std::memory_order_acquire) && now < deadline;
+       now = kio::monotonic_ns()) {
+    if (now - start > kStartNs && running_here_.load(std::memory_order_relaxed) == 0) break;
     for (int i = 0; i < 16; ++i) cpu_relax();
   }
   pthread_mutex_lock(&mutex);

@@ -39,6 +39,7 @@ class LoopWork final : public loop::Loop::Attachment {
 
   size_t in_pool_ = 0;  // queued or running requests of this loop (pool mutex)
   size_t wakers_ = 0;   // workers between hand_back and wake() for this loop (pool mutex)
+  std::atomic<size_t> running_here_{0};  // of in_pool_, running now (written under the mutex)
   uint64_t epoch_ = 0;  // the pool's fork epoch when this loop first used it
 
  private:

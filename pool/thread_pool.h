@@ -92,7 +92,7 @@ class ThreadPool {
   ThreadPool();
   static void* worker_main(void* arg);
   void work_loop();
-  WorkRequest* next_request();
+  WorkRequest* next_request(bool may_spin);
   WorkRequest* take_oldest();
   void wake_a_worker();
   void spin_for_work();

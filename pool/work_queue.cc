@@ -120,14 +120,17 @@ void* ThreadPool::worker_main(void* arg) {
 // The consumer: take the oldest request, run it unlocked, hand it back, repeat. Handing one
 // request back and taking the next happen in one critical section (one lock per request).
 void ThreadPool::work_loop() {
+  bool loop_was_awake = false;  // did our last hand-back find its loop awake?
   pthread_mutex_lock(&mutex_);
   for (;;) {
-    WorkRequest* r = next_request();
+    WorkRequest* r = next_request(loop_was_awake);
     if (r == nullptr) break;  // stopping
     pthread_mutex_unlock(&mutex_);
     r->task->run();  // the blocking part: no lock held
     pthread_mutex_lock(&mutex_);
-    if (LoopWork* loop = hand_back(r)) {
+    LoopWork* loop = hand_back(r);
+    loop_was_awake = loop == nullptr;
+    if (loop != nullptr) {
       // Wake the loop *outside* the lock: a loop woken while we still held the mutex would
       // wake up only to block on it.
       pthread_mutex_unlock(&mutex_);
@@ -140,13 +143,15 @@ void ThreadPool::work_loop() {
 }
 
 // Mutex held. Waits until there is work (or the pool stops). pthread_cond_wait releases the
-// mutex while asleep and takes it again before returning.
-WorkRequest* ThreadPool::next_request() {
+// mutex while asleep and takes it again before returning. Spins first only if the loop we just
+// answered was awake: a loop we had to wake may have been woken onto *this* CPU (schedulers
+// like to put a wakee next to its waker), and spinning here would keep it from running.
+WorkRequest* ThreadPool::next_request(bool may_spin) {
   bool spun = false;
   for (;;) {
     if (stopping_) return nullptr;
     if (!queue_.empty()) return take_oldest();
-    if (!spun && !spinner_ && worker_spin_.should_spin()) {
+    if (may_spin && !spun && !spinner_ && worker_spin_.should_spin()) {
       spin_for_work();
       spun = true;
       continue;
@@ -188,6 +193,7 @@ WorkRequest* ThreadPool::take_oldest() {
   queued_hint_.store(queue_.size(), std::memory_order_relaxed);
   r->state = RequestState::kRunning;
   ++running_;
+  r->owner->running_here_.fetch_add(1, std::memory_order_relaxed);
   wait_.record(kio::monotonic_ns() - r->queued_ns);
   // More work and someone asleep: pass the baton, so no request waits behind a running one.
   if (!queue_.empty()) wake_a_worker();
@@ -202,6 +208,7 @@ LoopWork* ThreadPool::hand_back(WorkRequest* r) {
   ++completed_;
   r->state = RequestState::kDone;
   LoopWork* owner = r->owner;
+  owner->running_here_.fetch_sub(1, std::memory_order_relaxed);
   --owner->in_pool_;
   if (owner->push_done(r)) {
     ++owner->wakers_;
