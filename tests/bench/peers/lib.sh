@@ -1,4 +1,5 @@
 # tests/bench/peers/lib.sh — helpers shared by every peer group (sourced by run.sh).
+# shellcheck shell=bash
 #
 # A peer group runs one of our benchmark programs and its twin written for another system
 # (libuv, nginx, node), alternating A B A B ... so that a slow moment of the machine hurts
@@ -121,24 +122,25 @@ peer_compare() {
 # counts the primary, its threads and its workers, including workers that exited in between
 # (once reaped). The comm field (2) may hold spaces or ')' — parse after the last ')'.
 
-proc_self_cpu_ticks() {
-  local stat
-  stat=$(cat "/proc/$1/stat" 2>/dev/null) || { echo 0; return; }
-  stat=${stat##*) }  # fields from 3 (state) on
-  # shellcheck disable=SC2086
-  set -- $stat
-  echo $(( ${12} + ${13} + ${14} + ${15} ))  # fields 14..17 of the full line
-}
-
-proc_children() {
-  cat /proc/"$1"/task/*/children 2>/dev/null
-}
-
+# The walk is breadth-first in this shell with builtins only (read, no $(...) per process):
+# a recursive walk that forks a subshell per level never ends when PID is an ancestor of the
+# shell running it, because every fork adds a new descendant. The subshell running this
+# function is skipped, and at most 4096 processes are visited.
 proc_tree_cpu_ticks() {
-  local pid=$1 total child
-  total=$(proc_self_cpu_ticks "$pid")
-  for child in $(proc_children "$pid"); do
-    total=$((total + $(proc_tree_cpu_ticks "$child")))
+  local -a queue=("$1") fields
+  local total=0 i=0 pid stat children_file children child
+  while [ "$i" -lt "${#queue[@]}" ] && [ "$i" -lt 4096 ]; do
+    pid=${queue[$i]}
+    i=$((i + 1))
+    [ "$pid" = "$BASHPID" ] && continue
+    { read -r stat <"/proc/$pid/stat"; } 2>/dev/null || continue
+    read -r -a fields <<<"${stat##*) }"  # fields[0] is field 3 (state)
+    total=$((total + fields[11] + fields[12] + fields[13] + fields[14]))  # fields 14..17
+    for children_file in /proc/"$pid"/task/*/children; do
+      children=
+      { read -r children <"$children_file"; } 2>/dev/null  # no newline at the end: status 1
+      for child in $children; do queue+=("$child"); done
+    done
   done
   echo "$total"
 }

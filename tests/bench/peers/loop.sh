@@ -1,4 +1,5 @@
 # tests/bench/peers/loop.sh — peer group "loop": osnode's loop against libuv's.
+# shellcheck shell=bash
 #
 # Three workloads, each a program of ours (build/bench/loop_*_bench, from tests/bench/) and a
 # libuv twin (peers/libuv_*.c, built here): a million timers, a million one-byte ping-pong

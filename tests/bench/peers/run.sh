@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # tests/bench/peers/run.sh — `make bench-peers`: osnode side by side with libuv, nginx, node.
 #
 # Each peer group lives in its own file tests/bench/peers/<group>.sh and defines one
@@ -23,7 +24,7 @@ BENCH_SCALE_ARG=${BENCH_SCALE:-}
 PEER_RUNS=$(mktemp -d "${TMPDIR:-/tmp}/osn-bench-peers.XXXXXX")
 trap 'rm -rf "$PEER_RUNS"' EXIT
 
-# shellcheck source=tests/bench/peers/lib.sh
+# shellcheck source=lib.sh
 . "$PEER_DIR/lib.sh"
 
 # group-name:function, in the order they run. Planned groups, each in its own file:
@@ -36,6 +37,12 @@ PEER_GROUPS=(
 )
 
 selected=("$@")
+for group in "${selected[@]}"; do
+  if [[ " ${PEER_GROUPS[*]} " != *" $group:"* ]]; then
+    echo "bench-peers: unknown group '$group' (known: ${PEER_GROUPS[*]%%:*})"
+    exit 2
+  fi
+done
 for entry in "${PEER_GROUPS[@]}"; do
   group=${entry%%:*} fn=${entry#*:}
   if [ ${#selected[@]} -gt 0 ] && [[ " ${selected[*]} " != *" $group "* ]]; then continue; fi
