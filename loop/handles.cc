@@ -90,13 +90,16 @@ kio::Status Loop::watch_fd(IoWatcher* watcher, uint32_t old_interest, uint32_t n
     auto status = backend_->add(fd, new_interest);
     if (!status) return status;
     watchers_[fd] = watcher;
+    ++watched_fds_;
     return {};
   }
   return backend_->modify(fd, new_interest);
 }
 
 void Loop::forget_fd(int fd) {
-  if (fd >= 0 && static_cast<size_t>(fd) < watchers_.size()) watchers_[fd] = nullptr;
+  if (fd < 0 || static_cast<size_t>(fd) >= watchers_.size() || watchers_[fd] == nullptr) return;
+  watchers_[fd] = nullptr;
+  --watched_fds_;
 }
 
 // ---- idle / prepare / check handles ----------------------------------------------------------
@@ -141,9 +144,14 @@ size_t Loop::run_phase_handles(std::vector<PhaseHandle*>& list) {
   const size_t end = list.size();  // handles started during this phase wait one iteration
   for (size_t i = 0; i < end; ++i) {
     PhaseHandle* h = list[i];
-    if (h == nullptr) continue;
-    Callback cb = h->cb_;  // a copy: the callback may stop or destroy its own handle
+    if (h == nullptr || !h->cb_) continue;  // no callback: it is running (re-entrant run())
+    // The callback may stop, restart or destroy its own handle, so it must not live inside
+    // the handle while it runs. Borrow it instead of copying it (a copy of a larger lambda
+    // allocates, and this runs every iteration), and hand it back if the handle is still
+    // registered here and was not given a new callback meanwhile.
+    Callback cb = std::move(h->cb_);
     invoke(cb);
+    if (list[i] == h && !h->cb_) h->cb_ = std::move(cb);
     ++ran;
   }
   compact(list);

@@ -153,6 +153,7 @@ class Loop {
   size_t run_pending_phase();
   size_t run_phase_handles(std::vector<PhaseHandle*>& list);
   size_t run_poll_phase(int timeout_ms);
+  bool nothing_to_poll() const;
   void invoke_io(IoWatcher* watcher, uint32_t events);
   size_t run_check_phase();
   size_t run_close_phase();
@@ -209,6 +210,7 @@ class Loop {
 
   // registered handles (nullptr = removed; compacted between phases)
   std::vector<IoWatcher*> watchers_;  // indexed by fd
+  size_t watched_fds_ = 0;            // non-null entries of watchers_
   std::vector<PhaseHandle*> idle_handles_, prepare_handles_, check_handles_;
   std::vector<Async*> asyncs_;
   std::unique_ptr<SignalRouter> signals_;

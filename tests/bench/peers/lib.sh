@@ -1,0 +1,148 @@
+# tests/bench/peers/lib.sh — helpers shared by every peer group (sourced by run.sh).
+#
+# A peer group runs one of our benchmark programs and its twin written for another system
+# (libuv, nginx, node), alternating A B A B ... so that a slow moment of the machine hurts
+# both sides alike, then prints per metric both medians, their ratio and a verdict against
+# the project's bar: "at least as fast as the peer".
+#
+#   peer_build_libuv NAME            compile peers/NAME.c against libuv into $BUILD/bench/peers/
+#   peer_alternate A_NAME A_CMD B_NAME B_CMD
+#                                    run both commands BENCH_ROUNDS times each, alternating
+#   peer_compare METRIC lower|higher print "peer: ..." and "verdict: ..." for one metric
+#   proc_tree_cpu_ticks PID          CPU ticks used so far by PID, its threads and descendants
+#   ticks_to_ms TICKS                those ticks in milliseconds
+#
+# Output lines (grep-friendly):
+#   peer: timers_insert_ns osnode=120.3 libuv=150.1 ratio=0.80 (lower is better)
+#   verdict: timers_insert_ns PASS (osnode at least as fast as libuv)
+# ratio is always ours / theirs, so < 1 is good for "lower is better" metrics and > 1 for
+# "higher is better" ones; the words say which.
+
+BENCH_ROUNDS=${BENCH_ROUNDS:-5}
+PEER_PASS=${PEER_PASS:-0}
+PEER_BEHIND=${PEER_BEHIND:-0}
+PEER_ERRORS=${PEER_ERRORS:-0}
+
+peer_log() { echo "bench-peers: $*"; }
+
+# Does the machine have libuv's headers and library (Debian: libuv1-dev)?
+peer_have_libuv() {
+  command -v pkg-config >/dev/null 2>&1 && pkg-config --exists libuv
+}
+
+# peer_build_libuv NAME — builds tests/bench/peers/NAME.c into $BUILD/bench/peers/NAME when
+# the source (or bench_peer.h) is newer than the binary. Prints the binary's path.
+peer_build_libuv() {
+  local name=$1 src="$PEER_DIR/$1.c" out="$BUILD/bench/peers/$1"
+  mkdir -p "$BUILD/bench/peers"
+  if [ ! -x "$out" ] || [ "$src" -nt "$out" ] || [ "$PEER_DIR/bench_peer.h" -nt "$out" ]; then
+    # shellcheck disable=SC2046  # pkg-config prints several words on purpose
+    ${CC:-cc} -O2 -Wall -Wextra -Werror -o "$out" "$src" \
+      $(pkg-config --cflags --libs libuv) >&2 || return 1
+  fi
+  echo "$out"
+}
+
+# peer_metric FILE NAME — the value of the line "bench: NAME VALUE UNIT" in FILE.
+peer_metric() {
+  awk -v name="$2" '$1 == "bench:" && $2 == name { print $3; exit }' "$1"
+}
+
+# peer_median NUMBER... — the median (mean of the middle two for an even count).
+peer_median() {
+  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 }
+    END { if (NR == 0) exit 1; if (NR % 2) print v[(NR + 1) / 2];
+          else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# peer_alternate A_NAME A_CMD B_NAME B_CMD — runs "A B" BENCH_ROUNDS times. Each run's stdout
+# goes to $PEER_RUNS/<name>.<round>; PEER_A/PEER_B remember the names for peer_compare. A run
+# that fails is reported and counted as an error (its metrics are then missing).
+peer_alternate() {
+  PEER_A=$1 PEER_B=$3
+  local a_cmd=$2 b_cmd=$4 round
+  rm -f "$PEER_RUNS/$PEER_A".* "$PEER_RUNS/$PEER_B".*
+  for round in $(seq 1 "$BENCH_ROUNDS"); do
+    peer_run_one "$PEER_A" "$round" "$a_cmd"
+    peer_run_one "$PEER_B" "$round" "$b_cmd"
+  done
+}
+
+peer_run_one() {
+  local name=$1 round=$2 cmd=$3
+  if ! bash -c "$cmd" >"$PEER_RUNS/$name.$round" 2>"$PEER_RUNS/$name.$round.err"; then
+    peer_log "$name round $round failed: $cmd"
+    sed 's/^/  /' "$PEER_RUNS/$name.$round.err" >&2
+    PEER_ERRORS=$((PEER_ERRORS + 1))
+  fi
+}
+
+# peer_values NAME METRIC — that metric from every round of NAME, one per line.
+peer_values() {
+  local f
+  for f in "$PEER_RUNS/$1".[0-9]*; do
+    case $f in *.err) continue ;; esac
+    peer_metric "$f" "$2"
+  done
+}
+
+# peer_compare METRIC lower|higher — medians of PEER_A and PEER_B, ratio A/B, and a verdict.
+peer_compare() {
+  local metric=$1 better=$2 a b ratio verdict
+  # shellcheck disable=SC2046  # one number per word
+  a=$(peer_median $(peer_values "$PEER_A" "$metric")) || a=
+  # shellcheck disable=SC2046
+  b=$(peer_median $(peer_values "$PEER_B" "$metric")) || b=
+  if [ -z "$a" ] || [ -z "$b" ]; then
+    peer_log "$metric: no values (see the errors above)"
+    PEER_ERRORS=$((PEER_ERRORS + 1))
+    return
+  fi
+  ratio=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", (b == 0 ? 0 : a / b) }')
+  echo "peer: $metric $PEER_A=$a $PEER_B=$b ratio=$ratio ($better is better)"
+  verdict=$(awk -v a="$a" -v b="$b" -v better="$better" 'BEGIN {
+    ok = (better == "lower") ? (a <= b) : (a >= b); print ok ? "PASS" : "BEHIND" }')
+  if [ "$verdict" = PASS ]; then
+    PEER_PASS=$((PEER_PASS + 1))
+    echo "verdict: $metric PASS ($PEER_A at least as fast as $PEER_B)"
+  else
+    PEER_BEHIND=$((PEER_BEHIND + 1))
+    echo "verdict: $metric BEHIND ($PEER_A slower than $PEER_B; see tests/bench/README.md)"
+  fi
+}
+
+# ---- CPU time of a server process tree (for the http and cluster groups) ----------------------
+#
+# /proc/PID/stat fields 14-17 are utime, stime, cutime, cstime in clock ticks. utime+stime of
+# a process already include all of its threads; cutime+cstime hold the time of children it
+# has reaped. Live descendants are found through /proc/PID/task/*/children. So
+#   start=$(proc_tree_cpu_ticks "$server_pid"); ...load...; end=$(proc_tree_cpu_ticks "$server_pid")
+#   echo "server CPU: $(ticks_to_ms $((end - start))) ms"
+# counts the primary, its threads and its workers, including workers that exited in between
+# (once reaped). The comm field (2) may hold spaces or ')' — parse after the last ')'.
+
+proc_self_cpu_ticks() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || { echo 0; return; }
+  stat=${stat##*) }  # fields from 3 (state) on
+  # shellcheck disable=SC2086
+  set -- $stat
+  echo $(( ${12} + ${13} + ${14} + ${15} ))  # fields 14..17 of the full line
+}
+
+proc_children() {
+  cat /proc/"$1"/task/*/children 2>/dev/null
+}
+
+proc_tree_cpu_ticks() {
+  local pid=$1 total child
+  total=$(proc_self_cpu_ticks "$pid")
+  for child in $(proc_children "$pid"); do
+    total=$((total + $(proc_tree_cpu_ticks "$child")))
+  done
+  echo "$total"
+}
+
+ticks_to_ms() {
+  echo $(( $1 * 1000 / $(getconf CLK_TCK) ))
+}

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# tests/bench/peers/run.sh — `make bench-peers`: osnode side by side with libuv, nginx, node.
+#
+# Each peer group lives in its own file tests/bench/peers/<group>.sh and defines one
+# function run_<group>_vs_<peer>; lib.sh holds what they share (alternating rounds, medians,
+# ratios, verdicts, CPU time of a process tree). A group whose peer is not installed says so
+# and is skipped; the others still run.
+#
+# Usage: BUILD=build tests/bench/peers/run.sh [GROUP...]      (default: every group below)
+# Env:   BUILD         build folder holding bench/ (make passes it)
+#        BENCH_ROUNDS  A/B pairs per workload (default 5); medians are over these
+#        BENCH_SCALE   workload size factor passed to every program (default 1.0)
+#        BENCH_PEERS_STRICT=1  exit 1 when any metric is BEHIND (default: report only)
+#
+# To add a group (e.g. pool vs uv_queue_work): write peers/pool.sh with run_pool_vs_libuv,
+# add "pool:run_pool_vs_libuv" to PEER_GROUPS below. That is all.
+set -u
+
+PEER_DIR=$(cd "$(dirname "$0")" && pwd)
+BUILD=${BUILD:-build}
+BUILD=$(cd "$BUILD" && pwd) || { echo "bench-peers: no build folder $BUILD"; exit 1; }
+BENCH_SCALE_ARG=${BENCH_SCALE:-}
+PEER_RUNS=$(mktemp -d "${TMPDIR:-/tmp}/osn-bench-peers.XXXXXX")
+trap 'rm -rf "$PEER_RUNS"' EXIT
+
+# shellcheck source=tests/bench/peers/lib.sh
+. "$PEER_DIR/lib.sh"
+
+# group-name:function, in the order they run. Planned groups, each in its own file:
+#   pool:run_pool_vs_libuv              pool/queue_work vs uv_queue_work       (peers/pool.sh)
+#   http:run_http_vs_nginx_node         hello server vs nginx / node, with wrk (peers/http.sh)
+#   cluster:run_cluster_vs_nginx_node   cluster vs nginx workers / node cluster (peers/cluster.sh)
+PEER_GROUPS=(
+  loop:run_loop_vs_libuv
+)
+
+selected=("$@")
+for entry in "${PEER_GROUPS[@]}"; do
+  group=${entry%%:*} fn=${entry#*:}
+  if [ ${#selected[@]} -gt 0 ] && [[ " ${selected[*]} " != *" $group "* ]]; then continue; fi
+  # shellcheck source=/dev/null
+  . "$PEER_DIR/$group.sh"
+  echo "== peer group $group ($(date -u +%FT%TZ), rounds=$BENCH_ROUNDS, scale=${BENCH_SCALE_ARG:-1.0})"
+  "$fn"
+done
+
+echo "bench-peers: $PEER_PASS PASS, $PEER_BEHIND BEHIND, $PEER_ERRORS errors"
+[ "$PEER_ERRORS" -eq 0 ] || exit 1
+if [ "${BENCH_PEERS_STRICT:-0}" = 1 ] && [ "$PEER_BEHIND" -gt 0 ]; then exit 1; fi
+exit 0
