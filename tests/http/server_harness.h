@@ -33,6 +33,10 @@ class ServerThread {
 
   // Runs fn on the loop thread and waits for it (up to 5 s). false if it did not run.
   bool run_on_loop(std::function<void()> fn);
+  // Runs fn(server) on the loop thread and waits for it.
+  bool with_server(const std::function<void(http::Server&)>& fn) {
+    return run_on_loop([&] { fn(*server_); });
+  }
   http::ServerStats stats();
   // Polls stats every 10 ms until pred holds, at most timeout_ms. The final answer of pred.
   bool wait_for(const std::function<bool(const http::ServerStats&)>& pred, int timeout_ms = 3'000);
