@@ -281,11 +281,12 @@ void Connection::begin_linger() {
 void Connection::stop_after_current() {
   if (closed_) return;
   stop_reading_ = true;
-  if (in_flight_.empty() && stream_.write_queue_bytes() == 0) {
-    close_now();
-    return;
+  if (in_flight_.empty()) {
+    // Nothing owed: close now, or once the queued output has left.
+    if (stream_.write_queue_bytes() == 0) return close_now();
+    return begin_linger();
   }
-  if (!in_flight_.empty()) in_flight_.back()->keep_alive_ = false;  // says Connection: close
+  in_flight_.back()->keep_alive_ = false;  // the last answer says Connection: close
 }
 
 void Connection::close_now() {
