@@ -87,12 +87,12 @@ TEST(HttpServer, PipelinedRequestsInOneWriteAreAnsweredInOrder) {
 }
 
 TEST(HttpServer, AsyncHandlerFinishingLastStillAnswersInOrder) {
-  ServerThread* self = nullptr;
+  std::atomic<ServerThread*> self{nullptr};
   ServerThread server({}, [&self](const Request& request, Response& response) {
     if (request.path != "/slow") return echo(request, response);
     // Answer 50 ms later, from a timer, after the fast requests behind it are done.
     ResponseHandle later = response.handle();
-    self->loop().set_timeout(50, [later] {
+    self.load()->loop().set_timeout(50, [later] {
       if (Response* r = later.get()) r->end("slow done");
     });
   });
@@ -110,11 +110,11 @@ TEST(HttpServer, AsyncHandlerFinishingLastStillAnswersInOrder) {
 }
 
 TEST(HttpServer, AResponseHandleOutlivingItsConnectionFindsNothing) {
-  ServerThread* self = nullptr;
+  std::atomic<ServerThread*> self{nullptr};
   std::atomic<int> found{-1};  // -1: not looked yet, 0: nothing found, 1: found
   ServerThread server({}, [&](const Request&, Response& response) {
     ResponseHandle later = response.handle();
-    self->loop().set_timeout(100, [later, &found] { found = later ? 1 : 0; });
+    self.load()->loop().set_timeout(100, [later, &found] { found = later ? 1 : 0; });
   });
   ASSERT_TRUE(server.ok());
   self = &server;
