@@ -7,6 +7,9 @@
 #include <sys/socket.h>
 
 #include <atomic>
+#include <chrono>
+#include <memory>
+#include <thread>
 #include <string>
 
 #include "http/date_cache.h"
@@ -185,6 +188,36 @@ TEST(HttpServer, StreamedResponseIsChunkedForHttp11) {
   auto again = client.round_trip(get_request());  // the connection stays usable
   ASSERT_TRUE(again);
   EXPECT_EQ(again->body, "one,two,three");
+}
+
+// 16 MiB in 64 KiB pieces, honouring backpressure: write() says false past the high-water
+// mark, and on_drain continues. The client starts reading late, so the queue does fill up.
+TEST(HttpServer, StreamedResponseFollowsBackpressure) {
+  std::atomic<int> drains{0};
+  ServerThread server({}, [&drains](const Request&, Response& response) {
+    auto left = std::make_shared<int>(256);
+    Response* r = &response;  // owned by the connection; the callback dies with it
+    auto pump = [r, left] {
+      const std::string piece(64 * 1024, 'z');
+      while (*left > 0) {
+        --*left;
+        if (!r->write(piece)) return;  // wait for on_drain
+      }
+      r->end();
+    };
+    response.on_drain([pump, &drains] { ++drains; pump(); });
+    pump();
+  });
+  ASSERT_TRUE(server.ok());
+  HttpClient client = connect_to(server);
+  ASSERT_TRUE(client.send(get_request()));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  auto r = client.read_response(10'000);
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(r->chunked);
+  EXPECT_EQ(r->body.size(), size_t{16} << 20);
+  EXPECT_EQ(r->body.find_first_not_of('z'), std::string::npos);
+  EXPECT_GT(drains.load(), 0) << "the queue never passed the high-water mark";
 }
 
 TEST(HttpServer, StreamedResponseToHttp10IsCloseDelimited) {
