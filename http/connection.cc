@@ -267,13 +267,13 @@ void Connection::finish_batch() {
 // into a reset that destroys the answer in the client's receive buffer.
 void Connection::begin_linger() {
   if (closed_) return;
+  if (peer_ended_ && stream_.write_queue_bytes() == 0) {
+    close_now();  // both sides are done: no FIN dance needed
+    return;
+  }
   if (!lingering_) {
     lingering_ = true;
     stream_.shutdown();
-  }
-  if (peer_ended_ && stream_.write_queue_bytes() == 0) {
-    close_now();
-    return;
   }
   choose_deadline();
 }

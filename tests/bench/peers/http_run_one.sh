@@ -31,7 +31,7 @@ port_is_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 free_port() {
   local p
   for _ in $(seq 50); do
-    p=$((20000 + RANDOM % 40000))
+    p=$((10000 + RANDOM % 22000))  # below the ephemeral range (32768-60999 on Linux)
     port_is_open "$p" || { echo "$p"; return 0; }
   done
   return 1
@@ -49,7 +49,8 @@ esac
 
 for _ in $(seq 100); do port_is_open "$port" && break; sleep 0.05; done
 if ! port_is_open "$port"; then
-  echo "http_run_one: $server did not start on port $port" >&2
+  kill -0 "$pid" 2>/dev/null && state="still running" || state="exited"
+  echo "http_run_one: $server did not start on port $port ($state)" >&2
   cat "$tmp/out" "$tmp/error.log" 2>/dev/null >&2
   exit 1
 fi
