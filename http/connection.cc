@@ -125,8 +125,11 @@ void Connection::dispatch_request() {
   request_.body = body_;
   request_.trailers = parser_.trailers();
   Response& response = next_response();
+  // After an upgrade or CONNECT request the parser stops (we speak no other protocol), so
+  // its answer closes the connection too.
+  const RequestHead& head = parser_.head();
   response.reset(request_.method == "HEAD", request_.version_minor,
-                 request_.keep_alive && !server_->shutting_down());
+                 request_.keep_alive && !head.upgrade && !head.connect && !server_->shutting_down());
   if (in_flight_.size() == 1) response.become_first(out_);
   ++server_->mutable_stats().requests_total;
   deadline_kind_ = Deadline::kNone;  // the next request's header clock starts afresh
