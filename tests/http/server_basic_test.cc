@@ -288,6 +288,17 @@ TEST(HttpServer, ConnectionCloseIsHonoured) {
   EXPECT_TRUE(server.wait_for_no_connections());
 }
 
+TEST(HttpServer, AnUpgradeRequestIsAnsweredAndTheConnectionCloses) {
+  ServerThread server({}, echo);  // we speak no other protocol: answer, then close
+  ASSERT_TRUE(server.ok());
+  HttpClient client = connect_to(server);
+  auto r = client.round_trip(get_request("/ws", "Connection: Upgrade\r\nUpgrade: websocket\r\n"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->header("connection"), "close");
+  EXPECT_TRUE(client.wait_closed());
+}
+
 TEST(HttpServer, HandlerCanCloseTheConnection) {
   ServerThread server({}, [](const Request&, Response& response) {
     response.add_header("Connection", "close");
