@@ -66,8 +66,20 @@ Loop::Loop(std::string_view backend_name) : thread_(std::this_thread::get_id()) 
 }
 
 Loop::~Loop() {
+  attachments_.clear();  // first: they may own handles registered here
   wakeup_watcher_.reset();
   signals_.reset();
+}
+
+Loop::Attachment* Loop::find_attachment(const void* key) const {
+  for (const auto& [k, attachment] : attachments_)
+    if (k == key) return attachment.get();
+  return nullptr;
+}
+
+Loop::Attachment& Loop::attach(const void* key, std::unique_ptr<Attachment> attachment) {
+  attachments_.emplace_back(key, std::move(attachment));
+  return *attachments_.back().second;
 }
 
 void Loop::update_time() { now_ms_ = kio::monotonic_ms(); }

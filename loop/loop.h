@@ -105,6 +105,18 @@ class Loop {
   // Thread-safe: makes a blocked poll phase return.
   void wakeup() const { wakeup_.notify(); }
 
+  // ---- attachments: per-loop state that a layer above keeps *in* the loop ----
+  // libuv keeps the thread pool's completion queue inside uv_loop_t (wq, wq_mutex, wq_async);
+  // we let a layer above attach its own object under a key of its choosing (the address of a
+  // static). The loop owns attachments and destroys them first in ~Loop, while every handle
+  // they own can still unregister. Loop thread only.
+  class Attachment {
+   public:
+    virtual ~Attachment() = default;
+  };
+  Attachment* find_attachment(const void* key) const;
+  Attachment& attach(const void* key, std::unique_ptr<Attachment> attachment);
+
   // ---- observability ----
   LoopMetrics metrics() const;
   void reset_metrics();
@@ -214,6 +226,7 @@ class Loop {
   std::vector<PhaseHandle*> idle_handles_, prepare_handles_, check_handles_;
   std::vector<Async*> asyncs_;
   std::unique_ptr<SignalRouter> signals_;
+  std::vector<std::pair<const void*, std::unique_ptr<Attachment>>> attachments_;
 
   std::vector<ReadyEvent> ready_;  // reused by every poll phase
   std::vector<char> read_buffer_;

@@ -33,6 +33,7 @@ trap 'rm -rf "$PEER_RUNS"' EXIT
 #   cluster:run_cluster_vs_nginx_node   cluster vs nginx workers / node cluster (peers/cluster.sh)
 PEER_GROUPS=(
   loop:run_loop_vs_libuv
+  pool:run_pool_vs_libuv
 )
 
 selected=("$@")

@@ -1,0 +1,77 @@
+// pool/work_request.h — one work request, and the intrusive FIFO that holds requests.
+//
+// A request is always in exactly one place: free, staged by its loop, in the pool's FIFO (queued), in a pool
+// thread's hands (running), or on its loop's done list (done, waiting for finish()). The list
+// links live inside the request, so queueing never allocates and cancel() can unlink a request
+// from the middle of the FIFO in O(1). Internal to pool/work_queue.cc; the pool's mutex guards
+// prev/next/state/status/queued_ns of every request that is not free.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "kernel-io/result.h"
+
+namespace osn::pool {
+
+class Task;
+class LoopWork;
+
+// kStaged: submitted from a finish() callback, waiting (on the loop thread) to enter the FIFO.
+enum class RequestState : uint8_t { kFree, kStaged, kQueued, kRunning, kDone };
+
+struct WorkRequest {
+  std::unique_ptr<Task> task;
+  LoopWork* owner = nullptr;  // the loop this request reports back to
+  WorkRequest* prev = nullptr;
+  WorkRequest* next = nullptr;
+  uint64_t queued_ns = 0;  // when submit() queued it (for the wait-time histogram)
+  kio::Status status;      // what finish() will receive
+  uint32_t slot = 0;       // index in the owner's slot table
+  uint32_t generation = 1; // bumped when the slot is freed: stale handles stop matching
+  RequestState state = RequestState::kFree;
+};
+
+// A doubly linked FIFO of requests it does not own.
+class RequestList {
+ public:
+  bool empty() const { return head_ == nullptr; }
+  size_t size() const { return size_; }
+  WorkRequest* front() const { return head_; }
+
+  void push_back(WorkRequest* r) {
+    r->next = nullptr;
+    r->prev = tail_;
+    (tail_ ? tail_->next : head_) = r;
+    tail_ = r;
+    ++size_;
+  }
+
+  WorkRequest* pop_front() {
+    WorkRequest* r = head_;
+    if (r != nullptr) unlink(r);
+    return r;
+  }
+
+  void unlink(WorkRequest* r) {
+    (r->prev ? r->prev->next : head_) = r->next;
+    (r->next ? r->next->prev : tail_) = r->prev;
+    r->prev = r->next = nullptr;
+    --size_;
+  }
+
+  // Moves every request into the returned list; this one is left empty.
+  RequestList take_all() {
+    RequestList all = *this;
+    *this = RequestList{};
+    return all;
+  }
+
+ private:
+  WorkRequest* head_ = nullptr;
+  WorkRequest* tail_ = nullptr;
+  size_t size_ = 0;
+};
+
+}  // namespace osn::pool

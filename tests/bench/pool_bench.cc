@@ -1,0 +1,98 @@
+// tests/bench/pool_bench.cc — how fast does work go round: loop -> pool thread -> loop?
+//
+// Throughput: 1,000,000 no-op work requests, at most 10,000 in flight (each after_work submits
+// the next), end to end. The pool's size is fixed per process, so the 4- and 2-thread figures
+// come from child processes of this program started with OSN_THREADPOOL_SIZE=4 / =2.
+// Round trip: one request at a time, submit -> after_work on the loop thread; median and p99.
+// `pool_bench throughput N` runs one throughput child; `pool_bench roundtrip` only the round
+// trip. The libuv twin is tests/bench/peers/pool_uv.c; tests/bench/peers/pool.sh runs both.
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "kernel-io/clock.h"
+#include "kernel-io/process.h"
+#include "loop/loop.h"
+#include "loop/metrics.h"
+#include "pool/queue_work.h"
+
+namespace {
+
+using osn::kio::monotonic_ns;
+namespace pool = osn::pool;
+
+constexpr uint64_t kRequests = 1'000'000;
+constexpr uint64_t kInFlight = 10'000;
+constexpr int kRoundTrips = 20'000;
+constexpr int kWarmUp = 1'000;
+
+double noop_per_second() {
+  osn::loop::Loop loop;
+  uint64_t submitted = 0, done = 0;
+  std::function<void(osn::kio::Status)> after;
+  after = [&](osn::kio::Status) {
+    ++done;
+    if (submitted < kRequests) {
+      ++submitted;
+      pool::queue_work(loop, [] {}, after);
+    }
+  };
+  uint64_t start = monotonic_ns();
+  for (; submitted < kInFlight; ++submitted) pool::queue_work(loop, [] {}, after);
+  loop.run();
+  double seconds = static_cast<double>(monotonic_ns() - start) / 1e9;
+  return static_cast<double>(done) / seconds;
+}
+
+void round_trip(uint64_t& p50_ns, uint64_t& p99_ns) {
+  osn::loop::Loop loop;
+  osn::loop::LatencyHistogram hist;
+  int left = kWarmUp + kRoundTrips;
+  uint64_t sent = 0;
+  std::function<void(osn::kio::Status)> after;
+  after = [&](osn::kio::Status) {
+    uint64_t now = monotonic_ns();
+    if (left-- <= kRoundTrips) hist.record(now - sent);
+    if (left <= 0) return;
+    sent = monotonic_ns();
+    pool::queue_work(loop, [] {}, after);
+  };
+  sent = monotonic_ns();
+  pool::queue_work(loop, [] {}, after);
+  loop.run();
+  p50_ns = hist.percentile(0.50);
+  p99_ns = hist.percentile(0.99);
+}
+
+// Runs this program again as `self throughput` with OSN_THREADPOOL_SIZE=threads.
+bool run_child(const char* self, int threads) {
+  osn::kio::SpawnOptions options;
+  options.program = self;
+  options.args = {"throughput", std::to_string(threads)};
+  options.extra_env = {"OSN_THREADPOOL_SIZE=" + std::to_string(threads)};
+  auto pid = osn::kio::spawn_process(options);
+  if (!pid) {
+    std::fprintf(stderr, "pool_bench: %s\n", pid.error().message().c_str());
+    return false;
+  }
+  auto status = osn::kio::wait_child_for(*pid, 60'000);
+  return status && status->exited && status->exit_code == 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc == 3 && std::strcmp(argv[1], "throughput") == 0) {
+    std::printf("bench: pool_noop_per_s_%sthreads %.0f req/s\n", argv[2], noop_per_second());
+    return 0;
+  }
+  bool round_trip_only = argc == 2 && std::strcmp(argv[1], "roundtrip") == 0;
+  std::fflush(stdout);
+  if (!round_trip_only && (!run_child("/proc/self/exe", 4) || !run_child("/proc/self/exe", 2)))
+    return 1;
+  uint64_t p50 = 0, p99 = 0;
+  round_trip(p50, p99);
+  std::printf("bench: pool_roundtrip_p50_us %.1f us\n", static_cast<double>(p50) / 1e3);
+  std::printf("bench: pool_roundtrip_p99_us %.1f us\n", static_cast<double>(p99) / 1e3);
+  return 0;
+}

@@ -1,0 +1,98 @@
+// tests/pool/pool_size_test.cc — OSN_THREADPOOL_SIZE: accepted values, refused values, and
+// what a program started with a refused value says.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "kernel-io/io.h"
+#include "kernel-io/pipe.h"
+#include "kernel-io/process.h"
+#include "loop/loop.h"
+#include "pool/pool_size.h"
+#include "pool/queue_work.h"
+#include "tests/pool/pool_test_support.h"
+
+namespace osn::pool {
+namespace {
+
+TEST(PoolSize, UnsetMeansFour) {
+  PoolSizeChoice choice = parse_pool_size(nullptr);
+  ASSERT_TRUE(choice.ok());
+  EXPECT_EQ(choice.threads, 4u);
+}
+
+TEST(PoolSize, AcceptsWholeNumbersFromOneTo1024) {
+  const struct {
+    const char* text;
+    size_t threads;
+  } kCases[] = {{"1", 1}, {"2", 2}, {"8", 8}, {"128", 128}, {"1024", 1024}, {"0064", 64}};
+  for (const auto& c : kCases) {
+    PoolSizeChoice choice = parse_pool_size(c.text);
+    EXPECT_TRUE(choice.ok()) << c.text << ": " << choice.error;
+    EXPECT_EQ(choice.threads, c.threads) << c.text;
+  }
+}
+
+TEST(PoolSize, RefusesEverythingElseNamingTheVariableAndTheRange) {
+  const char* kRefused[] = {"",   "0",   "1025", "-1", "+4",  "8x",  " 8",
+                            "8 ", "abc", "4.0",  "0x4", "99999999999999999999999"};
+  for (const char* text : kRefused) {
+    PoolSizeChoice choice = parse_pool_size(text);
+    EXPECT_FALSE(choice.ok()) << '"' << text << '"';
+    EXPECT_NE(choice.error.find("OSN_THREADPOOL_SIZE=\"" + std::string(text) + "\""),
+              std::string::npos) << choice.error;
+    EXPECT_NE(choice.error.find("1 to 1024"), std::string::npos) << choice.error;
+  }
+}
+
+// Runs in a child process started by the test below, with OSN_THREADPOOL_SIZE=0.
+TEST(PoolSizeChild, DISABLED_QueueOneRequest) {
+  loop::Loop loop;
+  kio::Status seen;
+  queue_work(loop, [] {}, [&](kio::Status s) { seen = s; });
+  ASSERT_TRUE(testing::run_with_guard(loop));
+  ASSERT_FALSE(seen.ok());
+  EXPECT_TRUE(seen.error().is(EINVAL));
+  EXPECT_STREQ(seen.error().call, "OSN_THREADPOOL_SIZE");
+  EXPECT_FALSE(pool_size().ok());
+}
+
+TEST(PoolSize, AProgramWithARefusedSizeSaysWhyAndItsRequestsFail) {
+  auto pipe = kio::make_pipe();
+  ASSERT_TRUE(pipe.ok());
+  kio::SpawnOptions options;
+  options.program = "/proc/self/exe";
+  options.args = {"--gtest_also_run_disabled_tests",
+                  "--gtest_filter=PoolSizeChild.DISABLED_QueueOneRequest"};
+  options.extra_env = {"OSN_THREADPOOL_SIZE=0"};
+  // Our own value (if the suite runs with one) would come first in the child's environment.
+  const char* ours = std::getenv("OSN_THREADPOOL_SIZE");
+  std::string saved = ours ? ours : "";
+  unsetenv("OSN_THREADPOOL_SIZE");
+  // The child's stdout and stderr are our pipe.
+  options.inherit = {{pipe->write_end.get(), 1}, {pipe->write_end.get(), 2}};
+  auto pid = kio::spawn_process(options);
+  if (ours) setenv("OSN_THREADPOOL_SIZE", saved.c_str(), 1);
+  ASSERT_TRUE(pid.ok()) << pid.error().message();
+  pipe->write_end.reset();
+  std::string said;
+  char buf[4096];
+  for (;;) {
+    auto ready = kio::wait_readable(pipe->read_end.get(), 10'000);
+    if (!ready || !*ready) break;
+    auto n = kio::read_some(pipe->read_end.get(), buf);
+    if (!n || *n == 0) break;
+    said.append(buf, *n);
+  }
+  auto status = kio::wait_child_for(*pid, 10'000);
+  ASSERT_TRUE(status.ok());
+  if (status->pid == 0) (void)kio::send_signal(*pid, SIGKILL), (void)kio::wait_child(*pid, true);
+  ASSERT_NE(status->pid, 0) << "child did not finish";
+  EXPECT_TRUE(status->exited && status->exit_code == 0) << status->describe();
+  EXPECT_NE(said.find("OSN_THREADPOOL_SIZE=\"0\" is refused"), std::string::npos) << said;
+  EXPECT_NE(said.find("1 to 1024"), std::string::npos) << said;
+}
+
+}  // namespace
+}  // namespace osn::pool
