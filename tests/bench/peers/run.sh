@@ -34,6 +34,7 @@ trap 'rm -rf "$PEER_RUNS"' EXIT
 PEER_GROUPS=(
   loop:run_loop_vs_libuv
   pool:run_pool_vs_libuv
+  http:run_http_vs_nginx_node
 )
 
 selected=("$@")

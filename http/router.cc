@@ -1,0 +1,41 @@
+// http/router.cc — route lookup, 404, and 405 with Allow.
+#include "http/router.h"
+
+namespace osn::http {
+
+Router& Router::add(std::string_view method, std::string_view path, Server::Handler handler) {
+  routes_.push_back(Route{std::string(method), std::string(path), std::move(handler)});
+  return *this;
+}
+
+const Router::Route* Router::find(std::string_view method, std::string_view path) const {
+  for (const Route& r : routes_)
+    if (r.method == method && r.path == path) return &r;
+  return nullptr;
+}
+
+void Router::route(const Request& request, Response& response) const {
+  const Route* route = find(request.method, request.path);
+  if (!route && request.method == "HEAD") route = find("GET", request.path);
+  if (route) {
+    route->handler(request, response);
+    return;
+  }
+  std::string allow;
+  for (const Route& r : routes_) {
+    if (r.path != request.path) continue;
+    if (!allow.empty()) allow.append(", ");
+    allow.append(r.method);
+  }
+  response.add_header("Content-Type", "text/plain");
+  if (allow.empty()) {
+    response.set_status(404);
+    response.end("404 Not Found\n");
+  } else {
+    response.set_status(405);
+    response.add_header("Allow", allow);
+    response.end("405 Method Not Allowed\n");
+  }
+}
+
+}  // namespace osn::http

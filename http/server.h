@@ -1,0 +1,121 @@
+// http/server.h — an HTTP/1.1 server on the event loop: accept, parse, handle, answer.
+//
+// One Server serves one listening socket on one loop thread, like a Node.js http.Server. Each
+// accepted socket becomes a Connection (http/connection.h) that reads requests with the
+// RequestParser, calls the handler once per request with the body collected, and writes the
+// answers in request order. The server holds the things connections share: the handler, the
+// options, the cached Date line, the counters, and the table of ResponseHandles.
+// Limits that protect it: parser limits (431/414/413/501/505/400), a header timeout and an
+// idle keep-alive timeout (slow or silent clients are closed), max_connections (further
+// connections are accepted and closed at once). docs/http.md, "The server".
+// Ownership: the creator owns the Server; the Server owns its Listener and Connections.
+// Thread affinity: loop thread only.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "http/date_cache.h"
+#include "http/message.h"
+#include "http/request.h"
+#include "http/response.h"
+#include "kernel-io/fd.h"
+#include "kernel-io/result.h"
+#include "loop/listener.h"
+#include "loop/loop.h"
+
+namespace osn::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 0;                   // 0: the kernel picks a free port (see Server::port())
+  int backlog = 511;
+  bool reuse_port = false;             // SO_REUSEPORT (cluster "reuseport" mode)
+  ParserLimits limits;
+  uint64_t header_timeout_ms = 10'000;  // from a request's first byte (or accept) to its end of head
+  uint64_t idle_timeout_ms = 5'000;     // keep-alive: silence between requests; also body stalls
+  uint64_t send_timeout_ms = 30'000;    // output queued and the client not reading
+  uint64_t linger_ms = 1'000;           // after our last response: wait for the client's FIN
+  size_t max_connections = 10'000;
+  size_t max_pipelined = 64;            // requests answered ahead of the socket before reading pauses
+  bool tcp_nodelay = true;              // small responses leave at once (no Nagle delay)
+};
+
+struct ServerStats {
+  uint64_t connections_current = 0;
+  uint64_t connections_total = 0;     // accepted and served
+  uint64_t connections_refused = 0;   // closed at once: max_connections reached
+  uint64_t requests_total = 0;        // handed to the handler
+  uint64_t header_timeouts = 0;
+  uint64_t idle_timeouts = 0;         // silent keep-alive connections, stalled bodies and sends
+  std::map<int, uint64_t> parse_errors;  // status (400, 413, ...) -> count
+
+  uint64_t parse_errors_total() const;
+};
+
+class Connection;
+
+class Server {
+ public:
+  using Handler = std::function<void(const Request&, Response&)>;
+
+  Server(loop::Loop& loop, ServerOptions options, Handler handler);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds options.host:options.port and starts accepting.
+  kio::Status listen();
+  // Starts accepting on a socket someone else made (an inherited or shared listening socket).
+  kio::Status listen_on(kio::Fd listening_socket);
+  // Serves a connection accepted elsewhere (e.g. received from the cluster primary).
+  void serve(kio::Fd connection);
+
+  uint16_t port() const;  // the bound port, 0 before listen()
+  // Graceful stop: no more accepting; idle connections close now, busy ones after their
+  // current response. The loop ends once they are gone (if nothing else keeps it alive).
+  void shutdown();
+
+  const ServerStats& stats() const { return stats_; }
+  const ServerOptions& options() const { return options_; }
+  loop::Loop& loop() const { return *loop_; }
+  bool shutting_down() const { return shutting_down_; }
+
+ private:
+  friend class Connection;
+  friend class Response;
+  friend class ResponseHandle;
+
+  void on_accept(kio::Fd fd);
+  void bury(Connection& connection);  // closed: destroyed in the next check phase
+  void reap_closed();
+
+  // The ResponseHandle table: id -> live Response.
+  uint64_t remember_response(Response* response);
+  void forget_response(uint64_t id) { responses_.erase(id); }
+  Response* find_response(uint64_t id) const;
+
+  std::string_view date_line() { return date_.header_line(loop_->now()); }
+  const Handler& handler() const { return handler_; }
+  ServerStats& mutable_stats() { return stats_; }
+
+  loop::Loop* loop_;
+  ServerOptions options_;
+  Handler handler_;
+  DateCache date_;
+  ServerStats stats_;
+  std::unique_ptr<loop::Listener> listener_;
+  std::vector<std::unique_ptr<Connection>> connections_;  // live, in no particular order
+  std::vector<std::unique_ptr<Connection>> closed_;       // waiting to be destroyed
+  loop::ImmediateId reaper_ = 0;
+  std::unordered_map<uint64_t, Response*> responses_;
+  uint64_t next_response_id_ = 1;
+  bool shutting_down_ = false;
+};
+
+}  // namespace osn::http

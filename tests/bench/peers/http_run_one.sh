@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# tests/bench/peers/http_run_one.sh — one measured wrk run against one hello server.
+#
+# Usage: BUILD=build http_run_one.sh osnode|nginx|node CONNECTIONS SECONDS
+# Starts the server on a free port (nginx from nginx-hello.conf in a temporary prefix), waits
+# until it accepts, runs `wrk -t1 -cCONNECTIONS -dSECONDS --latency`, reads the server's CPU
+# time (utime+stime of its process tree, /proc/PID/stat) before and after, stops the server
+# (always: an EXIT trap), and prints
+#   bench: http_rps N req/s | http_p50_us N us | http_p99_us N us | http_cpu_us_per_req N us
+set -u
+PEER_DIR=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/bench/peers/lib.sh
+. "$PEER_DIR/lib.sh"
+server=$1 conns=$2 seconds=$3
+BUILD=${BUILD:-build}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/osn-http-peer.XXXXXX")
+pid=
+
+stop_server() {
+  [ -n "$pid" ] || return 0
+  kill -TERM "$pid" 2>/dev/null
+  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  pid=
+}
+trap 'stop_server; rm -rf "$tmp"' EXIT
+
+port_is_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+free_port() {
+  local p
+  for _ in $(seq 50); do
+    p=$((10000 + RANDOM % 22000))  # below the ephemeral range (32768-60999 on Linux)
+    port_is_open "$p" || { echo "$p"; return 0; }
+  done
+  return 1
+}
+
+port=$(free_port) || { echo "http_run_one: no free port" >&2; exit 1; }
+case $server in
+  osnode) "$BUILD/bin/hello" --port "$port" >"$tmp/out" 2>&1 & pid=$! ;;
+  node) node "$PEER_DIR/hello.js" "$port" >"$tmp/out" 2>&1 & pid=$! ;;
+  nginx)
+    sed -e "s|@PREFIX@|$tmp|g" -e "s|@PORT@|$port|g" "$PEER_DIR/nginx-hello.conf" >"$tmp/nginx.conf"
+    nginx -p "$tmp" -e "$tmp/error.log" -c "$tmp/nginx.conf" >"$tmp/out" 2>&1 & pid=$! ;;
+  *) echo "http_run_one: unknown server $server" >&2; exit 64 ;;
+esac
+
+for _ in $(seq 100); do port_is_open "$port" && break; sleep 0.05; done
+if ! port_is_open "$port"; then
+  kill -0 "$pid" 2>/dev/null && state="still running" || state="exited"
+  echo "http_run_one: $server did not start on port $port ($state)" >&2
+  cat "$tmp/out" "$tmp/error.log" 2>/dev/null >&2
+  exit 1
+fi
+
+# A short warm-up (connections, caches, the JIT), then the measured run.
+wrk -t1 -c"$conns" -d1 "http://127.0.0.1:$port/" >/dev/null 2>&1
+cpu_before=$(proc_tree_cpu_ticks "$pid")
+wrk -t1 -c"$conns" -d"$seconds" --latency "http://127.0.0.1:$port/" >"$tmp/wrk" 2>&1
+cpu_after=$(proc_tree_cpu_ticks "$pid")
+
+awk -v ticks=$((cpu_after - cpu_before)) -v hz="$(getconf CLK_TCK)" '
+  function us(v) {  # wrk prints 812.00us, 1.23ms, 2.01s
+    if (v ~ /us$/) return v + 0
+    if (v ~ /ms$/) return v * 1000
+    if (v ~ /s$/) return v * 1000000
+    return v + 0
+  }
+  /^ +50%/ { p50 = us($2) }
+  /^ +99%/ { p99 = us($2) }
+  /requests in/ { total = $1 }
+  /^Requests\/sec:/ { rps = $2 }
+  /Non-2xx or 3xx responses:/ { bad = $NF }
+  END {
+    if (rps == "" || total == 0) { print "http_run_one: wrk gave no result" > "/dev/stderr"; exit 1 }
+    if (bad > 0) { print "http_run_one: " bad " non-2xx responses" > "/dev/stderr"; exit 1 }
+    printf "bench: http_rps %.0f req/s\n", rps
+    printf "bench: http_p50_us %.1f us\n", p50
+    printf "bench: http_p99_us %.1f us\n", p99
+    printf "bench: http_cpu_us_per_req %.2f us\n", ticks * 1000000 / hz / total
+  }' "$tmp/wrk"
