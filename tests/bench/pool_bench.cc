@@ -4,9 +4,12 @@
 // the next), end to end. The pool's size is fixed per process, so the 4- and 2-thread figures
 // come from child processes of this program started with OSN_THREADPOOL_SIZE=4 / =2.
 // Round trip: one request at a time, submit -> after_work on the loop thread; median and p99.
-// `pool_bench throughput N` runs one throughput child; `pool_bench roundtrip` only the round
+// BENCH_SCALE (environment) scales both workloads. `pool_bench throughput N` runs one
+// throughput child; `pool_bench roundtrip` only the round
 // trip. The libuv twin is tests/bench/peers/pool_uv.c; tests/bench/peers/pool.sh runs both.
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -21,24 +24,38 @@ namespace {
 using osn::kio::monotonic_ns;
 namespace pool = osn::pool;
 
+// Workload sizes at scale 1.0; BENCH_SCALE (tests/bench/README.md) multiplies them.
 constexpr uint64_t kRequests = 1'000'000;
 constexpr uint64_t kInFlight = 10'000;
 constexpr int kRoundTrips = 20'000;
 constexpr int kWarmUp = 1'000;
 
+double scale() {
+  const char* text = std::getenv("BENCH_SCALE");
+  double value = text ? std::strtod(text, nullptr) : 1.0;
+  return value > 0 ? value : 1.0;
+}
+
+uint64_t scaled(uint64_t base) {
+  double n = static_cast<double>(base) * scale();
+  return n < 1 ? 1 : static_cast<uint64_t>(n);
+}
+
 double noop_per_second() {
   osn::loop::Loop loop;
+  const uint64_t requests = scaled(kRequests);
+  const uint64_t in_flight = std::min(kInFlight, requests);
   uint64_t submitted = 0, done = 0;
   std::function<void(osn::kio::Status)> after;
   after = [&](osn::kio::Status) {
     ++done;
-    if (submitted < kRequests) {
+    if (submitted < requests) {
       ++submitted;
       pool::queue_work(loop, [] {}, after);
     }
   };
   uint64_t start = monotonic_ns();
-  for (; submitted < kInFlight; ++submitted) pool::queue_work(loop, [] {}, after);
+  for (; submitted < in_flight; ++submitted) pool::queue_work(loop, [] {}, after);
   loop.run();
   double seconds = static_cast<double>(monotonic_ns() - start) / 1e9;
   return static_cast<double>(done) / seconds;
@@ -47,12 +64,13 @@ double noop_per_second() {
 void round_trip(uint64_t& p50_ns, uint64_t& p99_ns) {
   osn::loop::Loop loop;
   osn::loop::LatencyHistogram hist;
-  int left = kWarmUp + kRoundTrips;
+  const int round_trips = static_cast<int>(scaled(kRoundTrips));
+  int left = kWarmUp + round_trips;
   uint64_t sent = 0;
   std::function<void(osn::kio::Status)> after;
   after = [&](osn::kio::Status) {
     uint64_t now = monotonic_ns();
-    if (left-- <= kRoundTrips) hist.record(now - sent);
+    if (left-- <= round_trips) hist.record(now - sent);
     if (left <= 0) return;
     sent = monotonic_ns();
     pool::queue_work(loop, [] {}, after);

@@ -1,4 +1,5 @@
 # tests/bench/peers/pool.sh — peer group "pool": osnode's work queue against uv_queue_work.
+# shellcheck shell=bash
 #
 # Our side is build/bench/pool_bench (tests/bench/pool_bench.cc), theirs peers/pool_uv.c, the
 # same workloads line for line: 1,000,000 no-op requests with at most 10,000 in flight, on 4

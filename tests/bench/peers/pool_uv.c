@@ -14,7 +14,8 @@
 enum { kRequests = 1000000, kInFlight = 10000, kRoundTrips = 20000, kWarmUp = 1000 };
 
 static uv_work_t reqs[kInFlight];
-static long submitted, done;
+static long submitted, done, requests, in_flight;
+static int round_trips;
 static uint64_t samples[kRoundTrips];
 static int left;
 static uint64_t sent;
@@ -25,7 +26,7 @@ static void noop(uv_work_t* req) { (void)req; }
 static void after_throughput(uv_work_t* req, int status) {
   (void)status;
   ++done;
-  if (submitted < kRequests) {
+  if (submitted < requests) {
     ++submitted;
     uv_queue_work(uv_default_loop(), req, noop, after_throughput);
   }
@@ -34,7 +35,7 @@ static void after_throughput(uv_work_t* req, int status) {
 static void after_round_trip(uv_work_t* req, int status) {
   (void)status;
   uint64_t now = uv_hrtime();
-  if (left-- <= kRoundTrips) samples[kRoundTrips - left - 1] = now - sent;
+  if (left-- <= round_trips) samples[round_trips - left - 1] = now - sent;
   if (left <= 0) return;
   sent = uv_hrtime();
   uv_queue_work(uv_default_loop(), req, noop, after_round_trip);
@@ -45,10 +46,21 @@ static int by_value(const void* a, const void* b) {
   return x < y ? -1 : x > y;
 }
 
+/* BENCH_SCALE (environment) scales both workloads as in pool_bench (round trips: at most 1x). */
+static long scaled(long base) {
+  const char* text = getenv("BENCH_SCALE");
+  double scale = text ? strtod(text, NULL) : 1.0;
+  double n = (double)base * (scale > 0 ? scale : 1.0);
+  return n < 1 ? 1 : (long)n;
+}
+
 int main(int argc, char** argv) {
+  requests = scaled(kRequests);
+  in_flight = requests < kInFlight ? requests : kInFlight;
+  round_trips = (int)(scaled(kRoundTrips) < kRoundTrips ? scaled(kRoundTrips) : kRoundTrips);
   if (argc == 3 && strcmp(argv[1], "throughput") == 0) {
     uint64_t start = uv_hrtime();
-    for (; submitted < kInFlight; ++submitted)
+    for (; submitted < in_flight; ++submitted)
       uv_queue_work(uv_default_loop(), &reqs[submitted], noop, after_throughput);
     uv_run(uv_default_loop(), UV_RUN_DEFAULT);
     double seconds = (double)(uv_hrtime() - start) / 1e9;
@@ -56,14 +68,14 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (argc == 2 && strcmp(argv[1], "roundtrip") == 0) {
-    left = kWarmUp + kRoundTrips;
+    left = kWarmUp + round_trips;
     sent = uv_hrtime();
     uv_queue_work(uv_default_loop(), &one, noop, after_round_trip);
     uv_run(uv_default_loop(), UV_RUN_DEFAULT);
-    qsort(samples, kRoundTrips, sizeof samples[0], by_value);
-    printf("bench: pool_roundtrip_p50_us %.1f us\n", (double)samples[kRoundTrips / 2] / 1e3);
+    qsort(samples, (size_t)round_trips, sizeof samples[0], by_value);
+    printf("bench: pool_roundtrip_p50_us %.1f us\n", (double)samples[round_trips / 2] / 1e3);
     printf("bench: pool_roundtrip_p99_us %.1f us\n",
-           (double)samples[kRoundTrips * 99 / 100] / 1e3);
+           (double)samples[round_trips * 99 / 100] / 1e3);
     return 0;
   }
   fprintf(stderr, "usage: %s throughput THREADS | roundtrip\n", argv[0]);
