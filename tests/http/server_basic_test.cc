@@ -112,6 +112,32 @@ TEST(HttpServer, AsyncHandlerFinishingLastStillAnswersInOrder) {
   EXPECT_EQ(c->body, "GET /fast2 |");
 }
 
+// With max_pipelined = 2 the server stops parsing while two answers are owed and picks the
+// buffered requests up again as answers leave: all ten are answered, in order.
+TEST(HttpServer, PipeliningPausesAtTheLimitAndResumes) {
+  std::atomic<ServerThread*> self{nullptr};
+  ServerOptions options;
+  options.max_pipelined = 2;
+  ServerThread server(options, [&self](const Request& request, Response& response) {
+    ResponseHandle later = response.handle();
+    std::string body(request.path);
+    self.load()->loop().set_timeout(5, [later, body] {
+      if (Response* r = later.get()) r->end(body);
+    });
+  });
+  ASSERT_TRUE(server.ok());
+  self = &server;
+  HttpClient client = connect_to(server);
+  std::string batch;
+  for (int i = 0; i < 10; ++i) batch += get_request("/q" + std::to_string(i));
+  ASSERT_TRUE(client.send(batch));
+  for (int i = 0; i < 10; ++i) {
+    auto r = client.read_response();
+    ASSERT_TRUE(r) << i;
+    EXPECT_EQ(r->body, "/q" + std::to_string(i));
+  }
+}
+
 TEST(HttpServer, AResponseHandleOutlivingItsConnectionFindsNothing) {
   std::atomic<ServerThread*> self{nullptr};
   std::atomic<int> found{-1};  // -1: not looked yet, 0: nothing found, 1: found

@@ -9,7 +9,8 @@
 # (utime+stime of its process tree over the run). CPU per request is the finer measure: one
 # wrk thread saturates near the fastest servers' rate.
 # The bar (docs/http.md): CPU/request <= nginx; req/s >= 0.95x nginx and >= 1.8x node;
-# p99 <= 1.2x nginx. Sourced by run.sh, which calls run_http_vs_nginx_node.
+# p99 <= 1.2x nginx. Env: HTTP_BENCH_ROUNDS, HTTP_BENCH_SECONDS, HTTP_BENCH_CONNECTIONS ("50 256"),
+# HTTP_BENCH_PIN=1 (server on CPU 0, wrk on CPU 1). Sourced by run.sh (run_http_vs_nginx_node).
 
 HTTP_BENCH_ROUNDS=${HTTP_BENCH_ROUNDS:-3}
 HTTP_BENCH_SECONDS=${HTTP_BENCH_SECONDS:-5}

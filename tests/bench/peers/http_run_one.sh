@@ -38,12 +38,20 @@ free_port() {
 }
 
 port=$(free_port) || { echo "http_run_one: no free port" >&2; exit 1; }
+
+# HTTP_BENCH_PIN=1 (and 2+ CPUs, taskset installed): the server runs on CPU 0
+# and wrk on CPU 1. Off by default: on a machine shared with other work, pinned processes
+# cannot move away from a busy core, and the figures got worse, not steadier.
+server_pin=() wrk_pin=()
+if [ "${HTTP_BENCH_PIN:-0}" = 1 ] && command -v taskset >/dev/null 2>&1 && [ "$(nproc)" -ge 2 ]; then
+  server_pin=(taskset -c 0) wrk_pin=(taskset -c 1)
+fi
 case $server in
-  osnode) "$BUILD/bin/hello" --port "$port" >"$tmp/out" 2>&1 & pid=$! ;;
-  node) node "$PEER_DIR/hello.js" "$port" >"$tmp/out" 2>&1 & pid=$! ;;
+  osnode) "${server_pin[@]}" "$BUILD/bin/hello" --port "$port" >"$tmp/out" 2>&1 & pid=$! ;;
+  node) "${server_pin[@]}" node "$PEER_DIR/hello.js" "$port" >"$tmp/out" 2>&1 & pid=$! ;;
   nginx)
     sed -e "s|@PREFIX@|$tmp|g" -e "s|@PORT@|$port|g" "$PEER_DIR/nginx-hello.conf" >"$tmp/nginx.conf"
-    nginx -p "$tmp" -e "$tmp/error.log" -c "$tmp/nginx.conf" >"$tmp/out" 2>&1 & pid=$! ;;
+    "${server_pin[@]}" nginx -p "$tmp" -e "$tmp/error.log" -c "$tmp/nginx.conf" >"$tmp/out" 2>&1 & pid=$! ;;
   *) echo "http_run_one: unknown server $server" >&2; exit 64 ;;
 esac
 
@@ -56,9 +64,9 @@ if ! port_is_open "$port"; then
 fi
 
 # A short warm-up (connections, caches, the JIT), then the measured run.
-wrk -t1 -c"$conns" -d1 "http://127.0.0.1:$port/" >/dev/null 2>&1
+"${wrk_pin[@]}" wrk -t1 -c"$conns" -d1 "http://127.0.0.1:$port/" >/dev/null 2>&1
 cpu_before=$(proc_tree_cpu_ticks "$pid")
-wrk -t1 -c"$conns" -d"$seconds" --latency "http://127.0.0.1:$port/" >"$tmp/wrk" 2>&1
+"${wrk_pin[@]}" wrk -t1 -c"$conns" -d"$seconds" --latency "http://127.0.0.1:$port/" >"$tmp/wrk" 2>&1
 cpu_after=$(proc_tree_cpu_ticks "$pid")
 
 awk -v ticks=$((cpu_after - cpu_before)) -v hz="$(getconf CLK_TCK)" '
