@@ -114,7 +114,7 @@ if [ "$path" = /hello ]; then
          mean = total / n; dev = 0; line = "shares:"
          for (id in dr) {
            d = dr[id] > mean ? dr[id] - mean : mean - dr[id]; if (d > dev) dev = d
-           line = line sprintf(" | worker %s conns=%d reqs=%d (%.1f%%)", id, dc[id], dr[id], 100 * dr[id] / total)
+           line = line sprintf("%s worker %s conns=%d reqs=%d (%.1f%%)", (line == "shares:" ? "" : " |"), id, dc[id], dr[id], 100 * dr[id] / total)
          }
          print line
          printf "bench: cluster_share_dev_pct %.1f %%\n", 100 * dev / mean
