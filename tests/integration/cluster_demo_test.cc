@@ -153,7 +153,8 @@ TEST(ClusterDemo, StatsClusterEchoAndErrors) {
 
   auto table = get(demo.port(), "/cluster");
   ASSERT_TRUE(table);
-  const Json* workers = json_of(*table).find("workers");
+  const Json table_json = json_of(*table);
+  const Json* workers = table_json.find("workers");
   ASSERT_NE(workers, nullptr);
   ASSERT_EQ(workers->array.size(), 2u);
   for (const Json& w : workers->array) {
