@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -39,6 +40,9 @@ DemoProcess::DemoProcess(const std::vector<std::string>& env) {
   pid_ = ::fork();
   if (pid_ == 0) {
     ::setpgid(0, 0);  // its own group: one kill reaches the primary and every worker
+    // If the test binary dies without running destructors (a sanitizer abort), the primary
+    // dies too; its workers then see their channel close and stop.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     ::dup2(log, STDOUT_FILENO);
     ::dup2(log, STDERR_FILENO);
     for (const std::string& kv : env) ::putenv(const_cast<char*>(kv.c_str()));
