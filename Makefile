@@ -166,9 +166,10 @@ bench: all $(BENCH_BINS)
 bench-peers: all $(BENCH_BINS)
 	@BUILD=$(BUILD) tests/bench/peers/run.sh
 
+# The cluster demo in the foreground: PORT, WORKERS, SCHED from the environment or the command
+# line (make run WORKERS=2 SCHED=shared); Ctrl-C stops it gracefully.
 run: all
-	@for s in nexttick-first immediate-in-io nested-nexttick immediate-chain timers-same-deadline tick-between-timers interval-clear; do \
-	  echo "== ordering $$s"; $(BUILD)/bin/ordering $$s || exit 1; done
+	@exec $(BUILD)/bin/cluster-demo
 
 clean:
 	rm -rf build build-*
@@ -177,7 +178,7 @@ help:
 	@echo "osnode targets:"
 	@echo "  make                 build the library, examples and tools into $(BUILD)/"
 	@echo "  make test            build and run every test; ends with 'tests: N passed, N failed'"
-	@echo "  make run             run the demo (for now: the ordering scenarios)"
+	@echo "  make run             the cluster demo on 127.0.0.1:8080 (PORT=, WORKERS=, SCHED=rr|shared|reuseport)"
 	@echo "  make bench           run the benchmarks (lines 'bench: NAME VALUE UNIT')"
 	@echo "  make bench-peers     the same workloads against libuv / nginx / node where installed"
 	@echo "  make check-layers    fail if a file includes a layer above its own"

@@ -35,6 +35,7 @@ PEER_GROUPS=(
   loop:run_loop_vs_libuv
   pool:run_pool_vs_libuv
   http:run_http_vs_nginx_node
+  cluster:run_cluster_vs_nginx_node
 )
 
 selected=("$@")

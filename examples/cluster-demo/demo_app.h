@@ -1,0 +1,54 @@
+// examples/cluster-demo/demo_app.h — what each worker of the demo runs: an HTTP server.
+//
+// Every worker process builds its own DemoApp: its own http::Server, its own counters, its own
+// memory. The cluster hands it connections (WorkerContext::on_connection, in every SCHED mode:
+// rr brings them over SCM_RIGHTS, shared/reuseport accept them in this worker) and the server
+// serves each one (Server::serve). The endpoints are lessons from the seed note; the table is
+// in docs/cluster.md, "The demo":
+//   /hello /whoami /counter /block?ms=N /offload?ms=N /stats /cluster /echo /static/NAME
+// Ownership: the callbacks registered on the WorkerContext keep the app alive (shared_ptr);
+// the app borrows the context. Thread affinity: the worker's loop thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "cluster/worker.h"
+#include "http/router.h"
+#include "http/server.h"
+
+namespace osn::demo {
+
+class DemoApp {
+ public:
+  DemoApp(cluster::WorkerContext& ctx, std::string static_folder);
+  DemoApp(const DemoApp&) = delete;
+  DemoApp& operator=(const DemoApp&) = delete;
+
+  void serve(kio::Fd connection) { server_.serve(std::move(connection)); }
+  void shutdown() { server_.shutdown(); }
+
+ private:
+  void handle(const http::Request& request, http::Response& response);
+  void add_routes();
+
+  void whoami(http::Response& response);
+  void counter(http::Response& response);
+  void block(const http::Request& request, http::Response& response);
+  void offload(const http::Request& request, http::Response& response);
+  void stats(http::Response& response);
+  void cluster_table(http::Response& response);
+  void serve_static(const http::Request& request, http::Response& response);
+
+  cluster::WorkerContext& ctx_;
+  std::string static_folder_;
+  http::Router router_;
+  http::Server server_;
+  uint64_t counter_ = 0;     // GET /counter: this worker's heap, nobody else's
+  uint64_t requests_ = 0;    // every request this worker answered
+};
+
+// The WorkerMain of the demo: builds the app and connects it to the cluster's hooks.
+void run_demo_worker(cluster::WorkerContext& ctx, const std::string& static_folder);
+
+}  // namespace osn::demo
