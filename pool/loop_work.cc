@@ -18,17 +18,22 @@ namespace {
 // A loop drains its done list at most this many times per wake-up, so a stream of
 // completions cannot starve timers and I/O.
 constexpr int kMaxDrainRounds = 4;
-// A loop whose completions recently came back within this long polls its done list this long
-// before letting its poll phase block.
-constexpr uint64_t kLoopSpinNs = 20'000;
+// A loop whose completions recently came back within kQuickNs polls its done list up to
+// kLoopSpinNs before letting its poll phase block. kQuickNs is generous on purpose: ages
+// measured through the sleep-and-wake path (30-40 us on an idle VM) must not stop the loop
+// from trying to spin, or it would never leave that path; slow work (a 100 ms PBKDF2) is
+// still never spun for. A long spin rarely runs to its end: SpinBackoff stops missed ones.
+constexpr uint64_t kLoopSpinNs = 100'000;
+constexpr uint64_t kQuickNs = 1'000'000;
 
 }  // namespace
 
 LoopWork::LoopWork(loop::Loop& loop)
-    : loop_(loop), async_(loop, [this] { drain(); }), prepare_(loop) {
+    : loop_(loop), async_(loop, [this] { drain(); }), prepare_(loop), skip_poll_sleep_(loop) {
   async_.unref();  // requests keep the loop alive (ref_request), not this handle
   prepare_.start([this] { spin_before_poll(); });
   prepare_.unref();
+  skip_poll_sleep_.unref();
   MutexLock lock(ThreadPool::process().mutex_);
   epoch_ = ThreadPool::process().epoch_;
 }
@@ -113,7 +118,7 @@ void LoopWork::finish(WorkRequest* r) {
 // the worker then need not write the eventfd, nor the kernel wake this thread. Their finish()
 // callbacks run here, at the end of the prepare phase, instead of in the poll phase.
 void LoopWork::spin_before_poll() {
-  if (in_flight_ == 0 || recent_age_ns_ > kLoopSpinNs || !spin_.should_spin()) return;
+  if (in_flight_ == 0 || recent_age_ns_ > kQuickNs || !spin_.should_spin()) return;
   uint64_t deadline = kio::monotonic_ns() + kLoopSpinNs;
   // At most kMaxDrainRounds catches per iteration: timers, I/O and stop() get their turn.
   for (int round = 0; round < kMaxDrainRounds; ++round) {
@@ -123,27 +128,30 @@ void LoopWork::spin_before_poll() {
     }
     spin_.caught();
     drain();  // run the callbacks (which may submit more), then wait again
-    if (in_flight_ == 0 || recent_age_ns_ > kLoopSpinNs) return;
+    if (in_flight_ == 0 || recent_age_ns_ > kQuickNs) return;
     deadline = kio::monotonic_ns() + kLoopSpinNs;
   }
+  // Still catching: let this iteration's poll phase look at I/O without blocking (an active
+  // idle handle does that), so that the next answer finds us spinning again, not asleep.
+  skip_poll_sleep_.start([this] { skip_poll_sleep_.stop(); });
 }
 
-// Polls has_done_ until `deadline`; true if the done list is non-empty. Keeps polling only
-// while a worker is running one of our requests — it is then on another CPU and will answer
-// soon. If none has started within kStartNs, the worker may have been woken onto *this* CPU
-// (schedulers like to put a wakee next to its waker): stop, and let the poll phase sleep so
-// that it can run.
+// Polls has_done_ until `deadline`; true if the done list is non-empty. Yields now and then
+// (spin_pause), in case the worker shares our CPU. If no worker has even started one of our
+// requests within kStartNs, none was spinning for work and the wake-up is slow: stop, and let
+// the poll phase sleep.
 bool LoopWork::wait_for_done_until(uint64_t deadline) {
-  constexpr uint64_t kStartNs = 2'000;
+  constexpr uint64_t kStartNs = 20'000;
   pthread_mutex_t& mutex = ThreadPool::process().mutex_;
   pthread_mutex_lock(&mutex);
   loop_spinning_ = true;  // workers: no need to write the eventfd, we are looking
   pthread_mutex_unlock(&mutex);
   const uint64_t start = kio::monotonic_ns();
+  uint64_t next_yield = start;
   for (uint64_t now = start; !has_done_.load(std::memory_order_acquire) && now < deadline;
        now = kio::monotonic_ns()) {
     if (now - start > kStartNs && running_here_.load(std::memory_order_relaxed) == 0) break;
-    for (int i = 0; i < 16; ++i) cpu_relax();
+    spin_pause(now, next_yield);
   }
   pthread_mutex_lock(&mutex);
   loop_spinning_ = false;

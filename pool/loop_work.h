@@ -51,6 +51,7 @@ class LoopWork final : public loop::Loop::Attachment {
   loop::Loop& loop_;
   loop::Async async_;
   loop::PrepareHandle prepare_;
+  loop::IdleHandle skip_poll_sleep_;  // started: the next poll phase must not block
   RequestList done_;
   bool draining_ = false;       // the loop is running finish() callbacks: no wake-up needed
   bool loop_spinning_ = false;  // the loop is polling done_ before its poll phase: ditto

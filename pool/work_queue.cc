@@ -27,7 +27,7 @@ namespace {
 // An idle worker polls the FIFO this long before it sleeps on the condition variable (one
 // spinner at a time): a request that arrives meanwhile starts without a futex wake-up.
 // docs/pool.md, "the round trip", has the measurements.
-constexpr uint64_t kWorkerSpinNs = 20'000;
+constexpr uint64_t kWorkerSpinNs = 100'000;
 
 kio::SysError cancelled_error() { return kio::SysError{"queue_work", ECANCELED}; }
 
@@ -120,16 +120,14 @@ void* ThreadPool::worker_main(void* arg) {
 // The consumer: take the oldest request, run it unlocked, hand it back, repeat. Handing one
 // request back and taking the next happen in one critical section (one lock per request).
 void ThreadPool::work_loop() {
-  bool loop_was_awake = false;  // did our last hand-back find its loop awake?
   pthread_mutex_lock(&mutex_);
   for (;;) {
-    WorkRequest* r = next_request(loop_was_awake);
+    WorkRequest* r = next_request();
     if (r == nullptr) break;  // stopping
     pthread_mutex_unlock(&mutex_);
     r->task->run();  // the blocking part: no lock held
     pthread_mutex_lock(&mutex_);
     LoopWork* loop = hand_back(r);
-    loop_was_awake = loop == nullptr;
     if (loop != nullptr) {
       // Wake the loop *outside* the lock: a loop woken while we still held the mutex would
       // wake up only to block on it.
@@ -143,15 +141,15 @@ void ThreadPool::work_loop() {
 }
 
 // Mutex held. Waits until there is work (or the pool stops). pthread_cond_wait releases the
-// mutex while asleep and takes it again before returning. Spins first only if the loop we just
-// answered was awake: a loop we had to wake may have been woken onto *this* CPU (schedulers
-// like to put a wakee next to its waker), and spinning here would keep it from running.
-WorkRequest* ThreadPool::next_request(bool may_spin) {
+// mutex while asleep and takes it again before returning. Spins first (one spinner at a time,
+// while spinning keeps catching: SpinBackoff), so that the loop's next submit finds a worker
+// awake.
+WorkRequest* ThreadPool::next_request() {
   bool spun = false;
   for (;;) {
     if (stopping_) return nullptr;
     if (!queue_.empty()) return take_oldest();
-    if (may_spin && !spun && !spinner_ && worker_spin_.should_spin()) {
+    if (!spun && !spinner_ && worker_spin_.should_spin()) {
       spin_for_work();
       spun = true;
       continue;
@@ -167,9 +165,12 @@ WorkRequest* ThreadPool::next_request(bool may_spin) {
 void ThreadPool::spin_for_work() {
   spinner_ = true;
   pthread_mutex_unlock(&mutex_);
-  uint64_t deadline = kio::monotonic_ns() + kWorkerSpinNs;
-  while (queued_hint_.load(std::memory_order_relaxed) == 0 && kio::monotonic_ns() < deadline) {
-    for (int i = 0; i < 16; ++i) cpu_relax();
+  const uint64_t start = kio::monotonic_ns();
+  uint64_t next_yield = start;
+  for (uint64_t now = start; queued_hint_.load(std::memory_order_relaxed) == 0 &&
+                             now < start + kWorkerSpinNs;
+       now = kio::monotonic_ns()) {
+    spin_pause(now, next_yield);
   }
   pthread_mutex_lock(&mutex_);
   spinner_ = false;
