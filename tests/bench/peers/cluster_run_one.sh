@@ -84,26 +84,7 @@ wrk -t1 -c"$conns" -d"$seconds" --latency "http://127.0.0.1:$port$path" >"$tmp/w
 cpu_after=$(proc_tree_cpu_ticks "$pid")
 if [ "$path" = /hello ]; then sleep 0.6; http_get /cluster | worker_rows >"$tmp/after"; fi
 
-awk -v ticks=$((cpu_after - cpu_before)) -v hz="$(getconf CLK_TCK)" '
-  function us(v) {  # wrk prints 812.00us, 1.23ms, 2.01s
-    if (v ~ /us$/) return v + 0
-    if (v ~ /ms$/) return v * 1000
-    if (v ~ /s$/) return v * 1000000
-    return v + 0
-  }
-  /^ +50%/ { p50 = us($2) }
-  /^ +99%/ { p99 = us($2) }
-  /requests in/ { total = $1 }
-  /^Requests\/sec:/ { rps = $2 }
-  /Non-2xx or 3xx responses:/ { bad = $NF }
-  END {
-    if (rps == "" || total == 0) { print "cluster_run_one: wrk gave no result" > "/dev/stderr"; exit 1 }
-    if (bad > 0) { print "cluster_run_one: " bad " non-2xx responses" > "/dev/stderr"; exit 1 }
-    printf "bench: cluster_rps %.0f req/s\n", rps
-    printf "bench: cluster_p50_us %.1f us\n", p50
-    printf "bench: cluster_p99_us %.1f us\n", p99
-    printf "bench: cluster_cpu_us_per_req %.2f us\n", ticks * 1000000 / hz / total
-  }' "$tmp/wrk" || exit 1
+wrk_report cluster "$tmp/wrk" $((cpu_after - cpu_before)) || exit 1
 
 # Each worker's share of the measured run (rows of the same worker id, after minus before).
 if [ "$path" = /hello ]; then

@@ -69,23 +69,4 @@ cpu_before=$(proc_tree_cpu_ticks "$pid")
 "${wrk_pin[@]}" wrk -t1 -c"$conns" -d"$seconds" --latency "http://127.0.0.1:$port/" >"$tmp/wrk" 2>&1
 cpu_after=$(proc_tree_cpu_ticks "$pid")
 
-awk -v ticks=$((cpu_after - cpu_before)) -v hz="$(getconf CLK_TCK)" '
-  function us(v) {  # wrk prints 812.00us, 1.23ms, 2.01s
-    if (v ~ /us$/) return v + 0
-    if (v ~ /ms$/) return v * 1000
-    if (v ~ /s$/) return v * 1000000
-    return v + 0
-  }
-  /^ +50%/ { p50 = us($2) }
-  /^ +99%/ { p99 = us($2) }
-  /requests in/ { total = $1 }
-  /^Requests\/sec:/ { rps = $2 }
-  /Non-2xx or 3xx responses:/ { bad = $NF }
-  END {
-    if (rps == "" || total == 0) { print "http_run_one: wrk gave no result" > "/dev/stderr"; exit 1 }
-    if (bad > 0) { print "http_run_one: " bad " non-2xx responses" > "/dev/stderr"; exit 1 }
-    printf "bench: http_rps %.0f req/s\n", rps
-    printf "bench: http_p50_us %.1f us\n", p50
-    printf "bench: http_p99_us %.1f us\n", p99
-    printf "bench: http_cpu_us_per_req %.2f us\n", ticks * 1000000 / hz / total
-  }' "$tmp/wrk"
+wrk_report http "$tmp/wrk" $((cpu_after - cpu_before))

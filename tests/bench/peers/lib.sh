@@ -148,3 +148,30 @@ proc_tree_cpu_ticks() {
 ticks_to_ms() {
   echo $(( $1 * 1000 / $(getconf CLK_TCK) ))
 }
+
+# wrk_report PREFIX WRK_OUTPUT CPU_TICKS: turns `wrk --latency` output and the server tree's CPU
+# ticks over the run into bench lines PREFIX_rps, PREFIX_p50_us, PREFIX_p99_us and
+# PREFIX_cpu_us_per_req. Fails when wrk gave no result or saw non-2xx responses.
+wrk_report() {
+  local prefix=$1 output=$2 ticks=$3
+  awk -v prefix="$prefix" -v ticks="$ticks" -v hz="$(getconf CLK_TCK)" '
+    function us(v) {  # wrk prints 812.00us, 1.23ms, 2.01s
+      if (v ~ /us$/) return v + 0
+      if (v ~ /ms$/) return v * 1000
+      if (v ~ /s$/) return v * 1000000
+      return v + 0
+    }
+    /^ +50%/ { p50 = us($2) }
+    /^ +99%/ { p99 = us($2) }
+    /requests in/ { total = $1 }
+    /^Requests\/sec:/ { rps = $2 }
+    /Non-2xx or 3xx responses:/ { bad = $NF }
+    END {
+      if (rps == "" || total == 0) { print prefix ": wrk gave no result" > "/dev/stderr"; exit 1 }
+      if (bad > 0) { print prefix ": " bad " non-2xx responses" > "/dev/stderr"; exit 1 }
+      printf "bench: %s_rps %.0f req/s\n", prefix, rps
+      printf "bench: %s_p50_us %.1f us\n", prefix, p50
+      printf "bench: %s_p99_us %.1f us\n", prefix, p99
+      printf "bench: %s_cpu_us_per_req %.2f us\n", prefix, ticks * 1000000 / hz / total
+    }' "$output"
+}
