@@ -32,15 +32,7 @@ stop_server() {
 }
 trap 'stop_server; rm -rf "$tmp"' EXIT
 
-port_is_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() {
-  local p
-  for _ in $(seq 50); do
-    p=$((10000 + RANDOM % 22000))  # below the ephemeral range (32768-60999 on Linux)
-    port_is_open "$p" || { echo "$p"; return 0; }
-  done
-  return 1
-}
+# port_is_open and free_port come from lib.sh.
 # GET PATH over bash's /dev/tcp; prints the body.
 http_get() {
   local reply

@@ -175,3 +175,15 @@ wrk_report() {
       printf "bench: %s_cpu_us_per_req %.2f us\n", prefix, ticks * 1000000 / hz / total
     }' "$output"
 }
+
+# port_is_open PORT: does something accept on 127.0.0.1:PORT? free_port: print a port that
+# nothing listens on, below the ephemeral range (32768-60999 on Linux) so no client takes it.
+port_is_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() {
+  local p
+  for _ in $(seq 50); do
+    p=$((10000 + RANDOM % 22000))
+    port_is_open "$p" || { echo "$p"; return 0; }
+  done
+  return 1
+}
