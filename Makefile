@@ -3,6 +3,7 @@
 #   make                 build libraries, examples, tools into build/
 #   make test            build and run every GoogleTest suite; last line: tests: N passed, N failed
 #   make help            list every target and knob
+#   make compdb          write compile_commands.json (the build's own compile lines) for clangd
 #
 # Knobs: CXX=clang++   BACKEND=epoll|poll|kqueue   SANITIZE=address,undefined|thread
 # Each variant builds into its own folder so objects never mix (build/, build-poll/,
@@ -16,6 +17,16 @@ else
 endif
 BACKEND  ?= $(DEFAULT_BACKEND)
 SANITIZE ?=
+
+# ---- build on every core unless told otherwise ------------------------------------------------
+# A -j on the command line still wins (make -j1), and MAKEFLAGS=-jN in the environment is left
+# alone. GNU make 4.3 hides -j from $(MAKEFLAGS) while it parses, so the environment is read
+# too. A sub-make ($(MAKE) in a recipe) already shares its parent's job slots, and `make clean`
+# must not run beside the build it is cleaning.
+CORES := $(shell getconf _NPROCESSORS_ONLN 2>/dev/null || nproc 2>/dev/null || echo 1)
+ifeq ($(MAKELEVEL)$(filter -j% --jobs% --jobserver%,$(MAKEFLAGS) $(shell printenv MAKEFLAGS))$(filter clean,$(MAKECMDGOALS)),0)
+  MAKEFLAGS += -j$(CORES)
+endif
 
 # ---- the build folder of this variant -------------------------------------------------------
 VARIANT :=
@@ -72,6 +83,8 @@ SUPPORT_SRCS := $(wildcard tests/support/*.cc)
 BENCH_BINS   := $(patsubst tests/bench/%.cc,$(BUILD)/bench/%,$(wildcard tests/bench/*.cc))
 
 obj = $(patsubst %.cc,$(BUILD)/obj/%.o,$(1))
+# The one compile line of a source file: the rule below runs it, `make compdb` writes it down.
+compile_line = $(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $(1) -o $(call obj,$(1))
 # Test objects are reached only through pattern rules, so make would delete them as
 # "intermediate" after each link and recompile every test on the next run; keep them.
 .PRECIOUS: $(BUILD)/obj/%.o
@@ -94,7 +107,7 @@ else
 endif
 
 # ---- targets ----------------------------------------------------------------------------------
-.PHONY: all lib examples tests test bench bench-peers run clean help check-layers fuzz
+.PHONY: all lib examples tests test bench bench-peers run clean help check-layers fuzz compdb FORCE
 .DEFAULT_GOAL := all
 
 all: lib examples
@@ -109,7 +122,7 @@ $(LIB): $(call obj,$(LIB_SRCS))
 
 $(BUILD)/obj/%.o: %.cc
 	@mkdir -p $(dir $@)
-	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
+	$(call compile_line,$<)
 
 # examples/NAME/*.cc -> build/bin/NAME
 .SECONDEXPANSION:
@@ -136,7 +149,7 @@ $(BUILD)/gtest/libgtest_main.a: $(GTEST_SRC)/src/gtest_main.cc
 	$(CXX) $(CXXFLAGS) -w -I$(GTEST_SRC)/include -I$(GTEST_SRC) -c $< -o $(BUILD)/gtest/gtest_main.o
 	ar rcs $@ $(BUILD)/gtest/gtest_main.o
 
-tests: all $(TEST_BINS)
+tests: all $(TEST_BINS) $(BUILD)/compile_commands.json
 
 test:
 ifeq ($(GTEST_MISSING),yes)
@@ -145,6 +158,27 @@ else
 	@$(MAKE) --no-print-directory tests
 	@BUILD=$(BUILD) tests/run_tests.sh $(TEST_BINS)
 endif
+
+# ---- compile_commands.json: what clangd (and other editors) read to find the headers ----------
+# One entry per library, example, test and benchmark source, each with the compile line the
+# rule above runs (same CXX, CPPFLAGS, CXXFLAGS), written from the source lists: no `bear`
+# needed. `make compdb` writes it at the repository root, where clangd looks; `make tests`
+# writes this variant's copy into $(BUILD)/, which tests/tooling/compdb_test.cc checks.
+COMPDB_SRCS := $(LIB_SRCS) $(wildcard examples/*/*.cc) $(SUPPORT_SRCS) \
+               $(foreach d,$(sort $(TEST_DIRS)),$(wildcard tests/$(d)/*.cc)) $(wildcard tests/bench/*.cc)
+comma := ,
+json_string = "$(subst ",\",$(subst \,\\,$(1)))"
+compdb_entry = {"directory": $(call json_string,$(CURDIR)), "file": $(call json_string,$(CURDIR)/$(1)), \
+  "output": $(call json_string,$(call obj,$(1))), "command": $(call json_string,$(call compile_line,$(1)))}
+write_compdb = $(shell mkdir -p $(dir $(1)))$(file >$(1),[$(call compdb_entry,$(firstword $(COMPDB_SRCS))))$(foreach \
+  s,$(wordlist 2,$(words $(COMPDB_SRCS)),$(COMPDB_SRCS)),$(file >>$(1),$(comma)$(call compdb_entry,$(s))))$(file >>$(1),])
+
+compdb:
+	@:$(call write_compdb,compile_commands.json)
+	@echo "compdb: compile_commands.json ($(words $(COMPDB_SRCS)) sources, $(CXX), $(BUILD)/)"
+$(BUILD)/compile_commands.json: FORCE
+	@:$(call write_compdb,$@)
+FORCE:
 
 check-layers:
 	@tests/check_layers.sh
@@ -183,10 +217,12 @@ help:
 	@echo "  make run             the cluster demo on 127.0.0.1:8080 (PORT=, WORKERS=, SCHED=rr|shared|reuseport)"
 	@echo "  make bench           run the benchmarks (lines 'bench: NAME VALUE UNIT')"
 	@echo "  make bench-peers     the same workloads against libuv / nginx / node where installed"
+	@echo "  make compdb          write compile_commands.json for clangd (the same compile lines as the build)"
 	@echo "  make check-layers    fail if a file includes a layer above its own"
 	@echo "  make fuzz            fuzz the HTTP parser with libFuzzer (clang; FUZZ_SECONDS=60)"
 	@echo "  make clean           remove every build folder"
 	@echo "knobs:"
+	@echo "  -jN                  parallel jobs (default: every core, here $(CORES); make -j1 for one)"
 	@echo "  CXX=clang++          compiler (default g++)"
 	@echo "  BACKEND=$(BACKEND)         epoll | poll | kqueue (kqueue: macOS/BSD, or KQUEUE_CFLAGS/KQUEUE_LIBS)"
 	@echo "  SANITIZE=address,undefined | thread   build and test under sanitizers"

@@ -81,7 +81,7 @@ struct DumpResult {
 DumpResult run_httpdump(const fs::path& tool, const std::string& input, bool split) {
   std::vector<std::string> args = {"--json"};
   if (split) args.insert(args.end(), {"--split", "1"});
-  const osn::test::ProgramResult run = osn::test::run_program(tool.string(), args, input);
+  const osn::test::ProgramResult run = osn::test::run_program(tool.string(), args, osn::test::RunOptions::with_input(input));
   DumpResult result;
   result.exit_code = run.exit_code;
   const std::string_view text = run.out;

@@ -18,11 +18,11 @@ namespace {
 
 TEST(HelloExample, BadArgumentsPrintUsageAndExit64) {
   const std::string hello = locate_tool("hello");
-  EXPECT_EQ(run_program(hello, {}, "").exit_code, 64);
-  EXPECT_EQ(run_program(hello, {"--port"}, "").exit_code, 64);
-  EXPECT_EQ(run_program(hello, {"--port", "http"}, "").exit_code, 64);
-  EXPECT_EQ(run_program(hello, {"--port", "70000"}, "").exit_code, 64);
-  EXPECT_EQ(run_program(hello, {"--bogus"}, "").exit_code, 64);
+  EXPECT_EQ(run_program(hello, {}).exit_code, 64);
+  EXPECT_EQ(run_program(hello, {"--port"}).exit_code, 64);
+  EXPECT_EQ(run_program(hello, {"--port", "http"}).exit_code, 64);
+  EXPECT_EQ(run_program(hello, {"--port", "70000"}).exit_code, 64);
+  EXPECT_EQ(run_program(hello, {"--bogus"}).exit_code, 64);
 }
 
 TEST(HelloExample, AnswersHelloWorldAndExitsCleanlyOnSigterm) {

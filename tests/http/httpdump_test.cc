@@ -12,7 +12,7 @@
 namespace {
 
 osn::test::ProgramResult httpdump(const std::vector<std::string>& args, const std::string& input) {
-  return osn::test::run_program(osn::test::locate_tool("httpdump"), args, input);
+  return osn::test::run_program(osn::test::locate_tool("httpdump"), args, osn::test::RunOptions::with_input(input));
 }
 
 TEST(Httpdump, BadArgumentsPrintUsageAndExit64) {

@@ -10,13 +10,13 @@
 
 #include <string>
 
-#include "tests/support/capture_program.h"
+#include "tests/support/run_program.h"
 
 namespace {
 
-using osn::looptest::bin_dir;
-using osn::looptest::on_path;
-using osn::looptest::run_program;
+using osn::test::bin_dir;
+using osn::test::on_path;
+using osn::test::run_program;
 
 struct Scenario {
   const char* name;
@@ -45,7 +45,7 @@ std::string scenario_label(const ::testing::TestParamInfo<Scenario>& info) {
 TEST_P(OrderingTest, OsnodePrintsTheExpectedOrder) {
   std::string binary = bin_dir() + "/ordering";
   auto r = run_program(binary, {GetParam().name});
-  ASSERT_TRUE(r.started) << binary << ": " << r.out;
+  ASSERT_TRUE(r.started) << r.err;
   ASSERT_TRUE(r.finished) << "ordering " << GetParam().name << " did not finish";
   EXPECT_TRUE(r.status.exited && r.status.exit_code == 0) << r.status.describe() << "\n" << r.err;
   EXPECT_EQ(r.out, GetParam().expected);

@@ -9,19 +9,19 @@
 #include <string>
 
 #include "loop/loop.h"
-#include "tests/support/capture_program.h"
+#include "tests/support/run_program.h"
 
 namespace osn::loop {
 namespace {
 
-using looptest::bin_dir;
-using looptest::run_program;
+using test::bin_dir;
+using test::run_program;
 
 std::string ordering_binary() { return bin_dir() + "/ordering"; }
 
 TEST(Trace, OsnTraceLoopPrintsEveryPhaseAndThePollTimeout) {
-  auto r = run_program(ordering_binary(), {"immediate-in-io"}, {"OSN_TRACE=loop"});
-  ASSERT_TRUE(r.started) << ordering_binary() << ": " << r.out;
+  auto r = run_program(ordering_binary(), {"immediate-in-io"}, test::RunOptions::with_env({"OSN_TRACE=loop"}));
+  ASSERT_TRUE(r.started) << r.err;
   ASSERT_TRUE(r.finished);
   EXPECT_TRUE(r.status.exited && r.status.exit_code == 0) << r.status.describe();
   EXPECT_EQ(r.out, "io\nimmediate\ntimeout\n") << "tracing must not change stdout";
@@ -36,12 +36,12 @@ TEST(Trace, OsnTraceLoopPrintsEveryPhaseAndThePollTimeout) {
 
 TEST(Trace, PollTimeoutReasonsAreSpelledOut) {
   // nexttick-first: an immediate is queued, so the first poll phase only looks.
-  auto r = run_program(ordering_binary(), {"nexttick-first"}, {"OSN_TRACE=loop"});
-  ASSERT_TRUE(r.started) << r.out;
+  auto r = run_program(ordering_binary(), {"nexttick-first"}, test::RunOptions::with_env({"OSN_TRACE=loop"}));
+  ASSERT_TRUE(r.started) << r.err;
   ASSERT_TRUE(r.finished);
   EXPECT_NE(r.err.find("poll_timeout=0(immediates queued)"), std::string::npos) << r.err;
   // timers-same-deadline: nothing else to do, so the poll phase sleeps until the timer.
-  auto t = run_program(ordering_binary(), {"timers-same-deadline"}, {"OSN_TRACE=loop"});
+  auto t = run_program(ordering_binary(), {"timers-same-deadline"}, test::RunOptions::with_env({"OSN_TRACE=loop"}));
   ASSERT_TRUE(t.finished);
   EXPECT_NE(t.err.find("(until the next timer)"), std::string::npos) << t.err;
 }
@@ -49,7 +49,7 @@ TEST(Trace, PollTimeoutReasonsAreSpelledOut) {
 TEST(Trace, SilentWithoutTheVariable) {
   if (std::getenv("OSN_TRACE")) GTEST_SKIP() << "OSN_TRACE is set in this environment";
   auto r = run_program(ordering_binary(), {"nexttick-first"});
-  ASSERT_TRUE(r.started) << r.out;
+  ASSERT_TRUE(r.started) << r.err;
   ASSERT_TRUE(r.finished);
   EXPECT_EQ(r.out, "nextTick\nimmediate\n");
   EXPECT_EQ(r.err, "");

@@ -1,82 +1,130 @@
-// tests/support/run_program.cc — posix_spawn(3) with file actions: stdin from a temp file,
-// stdout into a pipe, stderr to /dev/null; read to EOF, then waitpid(2).
+// tests/support/run_program.cc — spawn with stdin from a temp file and stdout/stderr on two
+// pipes; poll(2) both to EOF, then waitpid(2) — all before a deadline, or SIGKILL.
 #include "tests/support/run_program.h"
 
 #include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
-#include <filesystem>
+#include <string_view>
 
-extern char** environ;
+#include "kernel-io/fd.h"
+#include "kernel-io/io.h"
+#include "kernel-io/pipe.h"
 
 namespace osn::test {
 namespace {
 
-// Writes `input` to a fresh temporary file and returns its name ("" on failure).
-std::string write_temp_file(std::string_view input) {
+// A descriptor reading `input`: /dev/null when empty, else an unlinked temporary file.
+kio::Fd open_input(std::string_view input) {
+  if (input.empty()) return kio::Fd(::open("/dev/null", O_RDONLY | O_CLOEXEC));
   char name[] = "/tmp/osn-test-input-XXXXXX";
-  const int fd = mkstemp(name);
-  if (fd < 0) return "";
+  kio::Fd fd(::mkostemp(name, O_CLOEXEC));
+  if (fd.get() < 0) return fd;
+  ::unlink(name);
   for (std::size_t done = 0; done < input.size();) {
-    const ssize_t n = write(fd, input.data() + done, input.size() - done);
+    const ssize_t n = ::write(fd.get(), input.data() + done, input.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
+    if (n <= 0) return kio::Fd();
     done += static_cast<std::size_t>(n);
   }
-  close(fd);
-  return name;
-}
-
-std::string read_all(int fd) {
-  std::string text;
-  char buf[4096];
-  for (;;) {
-    const ssize_t n = read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return text;
-    text.append(buf, static_cast<std::size_t>(n));
-  }
+  if (::lseek(fd.get(), 0, SEEK_SET) != 0) return kio::Fd();
+  return fd;
 }
 
 }  // namespace
 
-std::string locate_tool(const std::string& name) {
-  if (const char* dir = std::getenv("OSN_BIN_DIR")) return std::string(dir) + "/" + name;
-  std::error_code ec;
-  return (std::filesystem::read_symlink("/proc/self/exe", ec).parent_path().parent_path() / "bin" / name).string();
+ProgramResult run_program(const std::string& program, const std::vector<std::string>& args,
+                          const RunOptions& options) {
+  ProgramResult result;
+  kio::Fd input = open_input(options.input);
+  auto out = kio::make_pipe();
+  auto err = kio::make_pipe();
+  if (input.get() < 0 || !out || !err) {
+    result.err = "run_program: cannot set up stdin/stdout/stderr for " + program;
+    return result;
+  }
+  // The child's ends block, as a terminal's would: a program that prints more than a pipe
+  // holds must wait for us, not fail with EAGAIN. Our read ends stay non-blocking.
+  (void)kio::set_nonblocking(out->write_end.get(), false);
+  (void)kio::set_nonblocking(err->write_end.get(), false);
+  kio::SpawnOptions spawn;
+  spawn.program = program;
+  spawn.args = args;
+  spawn.extra_env = options.env;
+  spawn.inherit = {{input.get(), 0}, {out->write_end.get(), 1}, {err->write_end.get(), 2}};
+  auto pid = kio::spawn_process(spawn);
+  input.reset();
+  out->write_end.reset();
+  err->write_end.reset();
+  if (!pid) {
+    result.err = program + ": " + pid.error().message();
+    return result;
+  }
+  result.started = true;
+
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options.timeout_ms);
+  pollfd fds[2] = {{out->read_end.get(), POLLIN, 0}, {err->read_end.get(), POLLIN, 0}};
+  std::string* sinks[2] = {&result.out, &result.err};
+  int open_ends = 2;
+  while (open_ends > 0 && std::chrono::steady_clock::now() < deadline) {
+    if (::poll(fds, 2, 100) < 0 && errno != EINTR) break;
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+      char buf[4096];
+      auto n = kio::read_some(fds[i].fd, buf);
+      if (n && *n > 0) {
+        sinks[i]->append(buf, *n);
+      } else if (!n && n.error().would_block()) {
+        continue;
+      } else {
+        fds[i].fd = -1;  // EOF or error: this end is done
+        --open_ends;
+      }
+    }
+  }
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  auto status = kio::wait_child_for(*pid, left.count() > 0 ? static_cast<int>(left.count()) : 0);
+  if (status && status->pid != 0) {
+    result.finished = true;
+    result.status = *status;
+    result.exit_code = status->exited ? status->exit_code : 128 + status->term_signal;
+  } else {
+    ::kill(*pid, SIGKILL);
+    (void)kio::wait_child(*pid, true);
+  }
+  return result;
 }
 
-ProgramResult run_program(const std::string& path, const std::vector<std::string>& args, std::string_view input) {
-  ProgramResult result;
-  const std::string input_file = write_temp_file(input);
-  int out[2];
-  if (input_file.empty() || pipe(out) != 0) return result;
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, input_file.c_str(), O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addclose(&actions, out[0]);
-  posix_spawn_file_actions_addclose(&actions, out[1]);
-  std::vector<char*> argv = {const_cast<char*>(path.c_str())};
-  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  pid_t pid = -1;
-  const int rc = posix_spawn(&pid, path.c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  close(out[1]);
-  if (rc == 0) result.out = read_all(out[0]);
-  close(out[0]);
-  unlink(input_file.c_str());
-  if (rc != 0) return result;
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return result;
+std::string bin_dir() {
+  if (const char* dir = std::getenv("OSN_BIN_DIR"); dir && *dir) return dir;
+  char self[PATH_MAX];
+  const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0) return "build/bin";
+  std::string path(self, static_cast<std::size_t>(n));
+  path.erase(path.rfind('/'));  // BUILD/tests
+  return path + "/../bin";
+}
+
+std::string locate_tool(const std::string& name) { return bin_dir() + "/" + name; }
+
+bool on_path(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  if (!path) return false;
+  const std::string_view dirs = path;
+  for (std::size_t start = 0; start <= dirs.size();) {
+    std::size_t end = dirs.find(':', start);
+    if (end == std::string_view::npos) end = dirs.size();
+    const std::string candidate = std::string(dirs.substr(start, end - start)) + "/" + name;
+    if (::access(candidate.c_str(), X_OK) == 0) return true;
+    start = end + 1;
+  }
+  return false;
 }
 
 }  // namespace osn::test
