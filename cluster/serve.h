@@ -9,7 +9,9 @@
 // will do — http::Server has both, so serving HTTP from every core is (http/ is not included
 // here; the program that uses both layers includes both):
 //
-//     return cluster::run_cluster(cluster::Settings{}, cluster::serve_connections(
+//     cluster::Settings settings;  // the defaults: one worker per core, rr
+//     settings.port = 8080;
+//     return cluster::run_cluster(settings, cluster::serve_connections(
 //         [](cluster::WorkerContext& ctx) {
 //           return std::make_unique<http::Server>(ctx.loop(), http::ServerOptions{}, handler);
 //         }));
