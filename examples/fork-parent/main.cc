@@ -8,7 +8,7 @@
 // prints each reply (answered by another process: another pid), asks it to exit with code 0
 // and prints how it ended. Exit status 0 if every reply came back, 1 otherwise.
 //   ./build/bin/fork-parent
-//   strace -f -e trace=socketpair,execve,sendto,recvfrom ./build/bin/fork-parent
+//   strace -f -e trace=socketpair,execve,sendto,read ./build/bin/fork-parent
 #include <limits.h>
 #include <signal.h>
 #include <unistd.h>
