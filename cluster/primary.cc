@@ -1,6 +1,7 @@
 // cluster/primary.cc — opening the port, forking workers, and listening to their channels.
 //
-// Reaping, respawn, graceful shutdown and the rolling restart are in primary_lifecycle.cc.
+// Reaping, respawn and the rolling restart are in primary_lifecycle.cc, the graceful shutdown
+// in primary_shutdown.cc.
 #include "cluster/primary.h"
 
 #include <signal.h>
