@@ -7,7 +7,8 @@
 // for the same open socket in the worker (look for socket:[inode] in /proc/PID/fd of both).
 // The handle channel is separate from the message channel because a plain read(2) on a
 // socket silently discards (closes) any descriptors riding on the bytes it reads.
-// Lab 01 asks students to write these two functions.
+// Only the record format is here; the SCM_RIGHTS control message itself is kernel-io's
+// send_with_fds / receive_with_fds (lab 01's part is there: attach_fds, collect_fds).
 #pragma once
 
 #include <cstdint>

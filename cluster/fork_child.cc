@@ -19,7 +19,7 @@ kio::Result<std::unique_ptr<ChildProcess>> fork_child(loop::Loop& loop, const st
                                                        std::vector<std::string> args) {
   auto pair = kio::socket_pair(SOCK_STREAM);
   if (!pair) return pair.error();
-  std::unique_ptr<ChildProcess> child(new ChildProcess(loop));
+  auto child = std::make_unique<ChildProcess>(ChildProcess::Key(), loop);
   // Watch SIGCHLD before the child exists, so its exit cannot slip past us.
   child->sigchld_ = std::make_unique<loop::Signal>(loop, [c = child.get()](int) { c->check_exit(); });
   if (auto s = child->sigchld_->start(SIGCHLD); !s) return s.error();
@@ -61,7 +61,7 @@ kio::Status ChildProcess::kill(int signo) const {
 
 // ---- child side -------------------------------------------------------------------------------
 
-ParentChannel::ParentChannel(loop::Loop& loop, kio::Fd fd) : channel_(loop, std::move(fd)) {
+ParentChannel::ParentChannel(Key, loop::Loop& loop, kio::Fd fd) : channel_(loop, std::move(fd)) {
   channel_.start([this](const Message& m) { if (on_message_) on_message_(m); },
                  [this](const std::string& why) { if (on_disconnect_) on_disconnect_(why); });
 }
@@ -78,7 +78,7 @@ kio::Result<std::unique_ptr<ParentChannel>> ParentChannel::join(loop::Loop& loop
   kio::Fd channel(fd);
   (void)kio::set_cloexec(channel.get());     // our own children must not inherit it
   (void)kio::set_nonblocking(channel.get());
-  return std::unique_ptr<ParentChannel>(new ParentChannel(loop, std::move(channel)));
+  return std::make_unique<ParentChannel>(Key(), loop, std::move(channel));
 }
 
 }  // namespace osn::cluster

@@ -47,10 +47,17 @@ class ChildProcess {
   bool exited() const { return exited_; }
   kio::Status kill(int signo) const;
 
+  // Only fork_child can make a Key, so only it makes ChildProcess objects (std::make_unique).
+  class Key {
+    friend kio::Result<std::unique_ptr<ChildProcess>> fork_child(loop::Loop&, const std::string&,
+                                                                  std::vector<std::string>);
+    Key() = default;
+  };
+  ChildProcess(Key, loop::Loop& loop) : loop_(loop) {}
+
  private:
   friend kio::Result<std::unique_ptr<ChildProcess>> fork_child(loop::Loop&, const std::string&,
                                                                 std::vector<std::string>);
-  explicit ChildProcess(loop::Loop& loop) : loop_(loop) {}
   void check_exit();
 
   loop::Loop& loop_;
@@ -82,8 +89,14 @@ class ParentChannel {
   void close() { channel_.close(); }
   bool connected() const { return channel_.is_open(); }
 
+  // Only join() can make a Key (std::make_unique needs a public constructor).
+  class Key {
+    friend class ParentChannel;
+    Key() = default;
+  };
+  ParentChannel(Key, loop::Loop& loop, kio::Fd fd);
+
  private:
-  ParentChannel(loop::Loop& loop, kio::Fd fd);
 
   Channel channel_;
   std::function<void(const Message&)> on_message_;

@@ -1,11 +1,11 @@
 // cluster/primary.cc — opening the port, forking workers, and listening to their channels.
 //
-// Reaping, respawn, graceful shutdown and the rolling restart are in primary_lifecycle.cc.
+// Reaping, respawn and the rolling restart are in primary_lifecycle.cc, the graceful shutdown
+// in primary_shutdown.cc.
 #include "cluster/primary.h"
 
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdarg>
@@ -20,15 +20,14 @@ namespace osn::cluster {
 namespace {
 
 // reuseport: every worker binds the port itself, so the primary only needs to *own the
-// number* — a socket bound with SO_REUSEPORT but never listen()ed takes no connections (only
-// listening sockets join the kernel's reuseport group) yet keeps the port ours across
-// respawns, and tells us which port the kernel picked for port 0.
+// number* — a socket bound but never listen()ed takes no connections, yet keeps the port ours
+// across respawns and tells us which port the kernel picked for port 0. It is bound with
+// SO_REUSEADDR (TIME_WAIT leftovers of earlier runs do not block it) but WITHOUT SO_REUSEPORT:
+// so it fails with EADDRINUSE where anyone already listens — a second cluster cannot join the
+// first one's reuseport group unnoticed — while our workers' SO_REUSEPORT listeners may still
+// bind beside it (a bound, non-listening SO_REUSEADDR socket does not conflict with them).
 kio::Result<kio::Fd> reserve_port(const kio::SocketAddress& addr) {
-  kio::Fd fd(::socket(addr.family(), SOCK_STREAM | SOCK_CLOEXEC, 0));
-  if (!fd) return kio::last_error("socket");
-  if (auto s = kio::set_reuse_port(fd.get()); !s) return s.error();
-  if (::bind(fd.get(), addr.get(), addr.size()) < 0) return kio::last_error("bind");
-  return fd;
+  return kio::tcp_bind(addr, kio::ListenOptions{.reuse_port = false});
 }
 
 }  // namespace
@@ -42,7 +41,9 @@ uint64_t Worker::connections() const {
 }
 
 WorkerInfo Worker::info() const {
-  return WorkerInfo{id_, slot_, pid_, state_, connections(), requests_, primary_->slots_[slot_].restarts};
+  WorkerInfo row{id_, slot_, pid_, state_, connections(), requests_, primary_->slots_[slot_].restarts};
+  row.report_age_ms = reported_ms_ == 0 ? kNeverReported : kio::monotonic_ms() - reported_ms_;
+  return row;
 }
 
 bool Worker::send(const Message& message) { return channel_ && channel_->send(message); }
@@ -72,8 +73,9 @@ kio::Status Primary::start() {
   if (auto s = watch_signals(); !s) return s;
   log("primary pid %d, %zu workers, scheduling %s, listening on %s:%u", static_cast<int>(::getpid()),
       settings_.workers, scheduling_name(settings_.scheduling), settings_.host.c_str(), port_);
+  if (std::string warning = workers_warning(settings_); !warning.empty()) log("%s", warning.c_str());
   for (size_t slot = 0; slot < settings_.workers; ++slot)
-    if (!fork_worker(slot)) return kio::SysError{"fork", errno ? errno : EAGAIN};
+    if (auto w = fork_worker(slot); !w) return w.error();
   return {};
 }
 
@@ -122,24 +124,25 @@ kio::Status Primary::watch_signals() {
 
 // ---- forking a worker -------------------------------------------------------------------------
 
-Worker* Primary::fork_worker(size_t slot) {
+// The error is a value (kio::Result): log() below may change errno before anyone reads it.
+kio::Result<Worker*> Primary::fork_worker(size_t slot) {
   const int id = next_id_++;
   kio::Fd channel, handles;
   auto setup = prepare_worker_setup(id, slot, &channel, &handles);
   if (!setup) {
     log("cannot make channels for worker %d: %s", id, setup.error().message().c_str());
-    return nullptr;
+    return setup.error();
   }
   std::fflush(nullptr);  // or the child would inherit (and later print) our buffered output
   auto pid = kio::fork_process();
   if (!pid) {
     log("cannot fork worker %d: %s", id, pid.error().message().c_str());
-    return nullptr;
+    return pid.error();
   }
   if (*pid == 0) run_worker_process(std::move(*setup), worker_main_);  // child: never returns
 
   // Parent: the child's ends of the socketpairs close when `setup` goes out of scope.
-  auto record = std::unique_ptr<Worker>(new Worker(*this, id, slot, *pid));
+  auto record = std::make_unique<Worker>(Worker::Key(), *this, id, slot, *pid);
   Worker& w = *record;
   w.started_ms_ = kio::monotonic_ms();
   w.handle_channel_ = std::move(handles);
@@ -192,6 +195,7 @@ void Primary::handle_message(Worker& w, const Message& message) {
   } else if (type == msg::kStats) {
     w.reported_connections_ = static_cast<uint64_t>(message.get_int("connections").value_or(0));
     w.requests_ = static_cast<uint64_t>(message.get_int("requests").value_or(0));
+    w.reported_ms_ = kio::monotonic_ms();
   } else if (type == msg::kStatusQuery) {
     answer_status_query(w, message);
   } else if (!msg::is_internal(type) && on_message_) {
@@ -199,12 +203,18 @@ void Primary::handle_message(Worker& w, const Message& message) {
   }
 }
 
+// The asking worker's own row is fresh (its counters came with the query, report age 0);
+// every other row is as old as that worker's last osn.stats — each row says how old.
 void Primary::answer_status_query(Worker& w, const Message& query) {
   w.reported_connections_ = static_cast<uint64_t>(query.get_int("connections").value_or(0));
   w.requests_ = static_cast<uint64_t>(query.get_int("requests").value_or(0));
+  std::vector<WorkerInfo> rows = workers();
+  for (WorkerInfo& row : rows)
+    if (row.id == w.id_) row.report_age_ms = 0;
+  w.reported_ms_ = kio::monotonic_ms();
   Message reply(msg::kStatus);
   reply.set_int("req", query.get_int("req").value_or(0));
-  encode_worker_table(workers(), reply);
+  encode_worker_table(rows, reply);
   w.send(reply);
 }
 
@@ -244,13 +254,22 @@ void Primary::log(const char* fmt, ...) const {
   std::fprintf(stderr, "osnode cluster: %s\n", line);
 }
 
+std::string start_problem(const Settings& settings, const kio::SysError& error) {
+  if (error.is(EADDRINUSE)) {
+    const std::string port = std::to_string(settings.port);
+    return "PORT=" + port + ": " + settings.host + ":" + port + " is already in use (" + error.message() +
+           ") — another server is listening there; choose another PORT";
+  }
+  return "cannot start: " + error.message();
+}
+
 int run_cluster(Settings settings, WorkerMain worker_main, const std::function<void(Primary&)>& setup) {
   loop::Loop loop;
   Primary primary(loop, std::move(settings), std::move(worker_main));
   if (setup) setup(primary);
   if (auto s = primary.start(); !s) {
-    std::fprintf(stderr, "osnode cluster: cannot start: %s\n", s.error().message().c_str());
-    return 1;
+    std::fprintf(stderr, "osnode cluster: %s\n", start_problem(primary.settings(), s.error()).c_str());
+    return s.error().is(EADDRINUSE) ? 2 : 1;
   }
   loop.run();
   return primary.exit_code();

@@ -8,7 +8,8 @@
 // real work in a signal handler. Events, as Node's cluster emits them: fork, online,
 // listening, message, disconnect, exit.
 // How the port is shared depends on Settings::scheduling (rr, shared, reuseport): see
-// docs/cluster.md. The respawn rule lives in respawn.h; rr scheduling in round_robin.h.
+// docs/cluster.md. The respawn rule lives in respawn.h; rr scheduling in round_robin.h; the
+// graceful shutdown's steps in primary_shutdown.cc.
 // Ownership: the Primary owns its workers' records, channels and the listening socket; the
 // loop is borrowed and must outlive it. Thread affinity: the loop thread only.
 #pragma once
@@ -54,9 +55,15 @@ class Worker {
   // worker.send(): to this worker's on_message. false: backpressure or closed.
   bool send(const Message& message);
 
+  // Only the Primary can make a Key, so only it makes rows (with std::make_unique).
+  class Key {
+    friend class Primary;
+    Key() = default;
+  };
+  Worker(Key, Primary& primary, int id, size_t slot, pid_t pid) : primary_(&primary), id_(id), slot_(slot), pid_(pid) {}
+
  private:
   friend class Primary;
-  Worker(Primary& primary, int id, size_t slot, pid_t pid) : primary_(&primary), id_(id), slot_(slot), pid_(pid) {}
 
   Primary* primary_;
   int id_;
@@ -67,6 +74,7 @@ class Worker {
   kio::Fd handle_channel_;  // rr: where connections are sent
   uint64_t started_ms_ = 0;
   uint64_t reported_connections_ = 0, requests_ = 0;
+  uint64_t reported_ms_ = 0;  // when its counters last arrived (osn.stats or osn.status?)
   std::string disconnect_reason_;
   bool stop_requested_ = false;  // asked to stop: its exit is not a crash
   bool exited_ = false;
@@ -126,22 +134,23 @@ class Primary {
   // primary.cc — setup, forking, messages
   kio::Status open_port();
   kio::Status watch_signals();
-  Worker* fork_worker(size_t slot);
+  kio::Result<Worker*> fork_worker(size_t slot);
   kio::Result<WorkerSetup> prepare_worker_setup(int id, size_t slot, kio::Fd* channel, kio::Fd* handles);
   void handle_message(Worker& w, const Message& message);
   void answer_status_query(Worker& w, const Message& query);
   void channel_closed(Worker& w, const std::string& reason);
   void log(const char* fmt, ...) const __attribute__((format(printf, 2, 3)));
 
-  // primary_lifecycle.cc — reaping, respawn, shutdown, rolling restart
+  // primary_lifecycle.cc — reaping, respawn, rolling restart
   void reap_children();
   void worker_exited(Worker& w, const kio::ChildStatus& status);
   void forget_if_gone(int id);
-  bool slot_is_served(size_t slot) const;
+  SlotFacts slot_facts(size_t slot) const;  // what should_respawn (respawn.h) decides on
   void schedule_respawn(size_t slot, uint64_t lived_ms);
   void request_stop(Worker& w);
   void worker_listening(Worker& w);
   void restart_next();
+  // primary_shutdown.cc — the graceful shutdown's steps (shutdown() itself is public)
   void finish_if_done();
   void kill_stragglers();
 
@@ -169,8 +178,15 @@ class Primary {
   std::function<void()> on_restart_done_;
 };
 
-// The whole program for most users: a loop, a Primary, start, run; returns the exit code.
+// The whole program for most users: a loop, a Primary, start, run; returns the exit code:
+// the primary's (0, or 1 if a worker had to be killed), or, when it cannot start, 2 for a
+// port in use (the message names PORT) and 1 for anything else.
 // `setup` may attach event callbacks before the workers are forked.
 int run_cluster(Settings settings, WorkerMain worker_main, const std::function<void(Primary&)>& setup = {});
+
+// What run_cluster prints when start() fails with `error`: for EADDRINUSE
+// "PORT=8080: 127.0.0.1:8080 is already in use (bind: EADDRINUSE ...) — another server is
+// listening there; choose another PORT", else "cannot start: <error>".
+std::string start_problem(const Settings& settings, const kio::SysError& error);
 
 }  // namespace osn::cluster

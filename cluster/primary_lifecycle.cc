@@ -1,12 +1,13 @@
-// cluster/primary_lifecycle.cc — a worker's death, its replacement, and stopping on purpose.
+// cluster/primary_lifecycle.cc — a worker's death, its replacement, and the rolling restart.
 //
 // SIGCHLD only says "some child changed state"; several deaths may arrive as one signal. So
 // reap_children() asks waitpid(pid, WNOHANG) about every worker still believed alive (per
 // pid, not -1: children the application started itself are left to their own reaper).
-// Whether a dead worker is replaced is one rule (respawn.h): a slot with no live worker that
-// was not asked to stop, while the cluster is running, gets a new one after the backoff.
+// Whether a dead worker is replaced is decided in one place, should_respawn (respawn.h): this
+// file only gathers the facts about the slot (slot_facts) and acts on the answer.
 // A record leaves the table once its process is reaped AND its channel is closed — only then
 // can no acknowledgement for a connection in flight still arrive.
+// The graceful shutdown (SIGTERM, SIGINT) is in primary_shutdown.cc.
 #include <signal.h>
 
 #include "cluster/primary.h"
@@ -41,7 +42,7 @@ void Primary::worker_exited(Worker& w, const kio::ChildStatus& status) {
   if (settings_.scheduling == Scheduling::kRoundRobin) round_robin_.stop_offering(id);
   if (on_exit_) on_exit_(w, status);
 
-  if (!shutting_down_ && !slot_is_served(slot)) schedule_respawn(slot, lived_ms);
+  if (should_respawn(slot_facts(slot))) schedule_respawn(slot, lived_ms);
   if (restart_.active && id == restart_.old_id) {
     Worker* replacement = find(restart_.new_id);
     if (replacement && replacement->state_ == WorkerState::kListening) restart_next();
@@ -60,11 +61,13 @@ void Primary::forget_if_gone(int id) {
   workers_.erase(id);
 }
 
-bool Primary::slot_is_served(size_t slot) const {
-  if (slots_[slot].respawn_timer != 0) return true;
+SlotFacts Primary::slot_facts(size_t slot) const {
+  SlotFacts facts;
+  facts.cluster_running = !shutting_down_;
+  facts.replacement_scheduled = slots_[slot].respawn_timer != 0;
   for (const auto& [id, w] : workers_)
-    if (w->slot_ == slot && !w->exited_ && !w->stop_requested_) return true;
-  return false;
+    if (w->slot_ == slot && !w->exited_ && !w->stop_requested_) facts.served = true;
+  return facts;
 }
 
 void Primary::schedule_respawn(size_t slot, uint64_t lived_ms) {
@@ -77,7 +80,7 @@ void Primary::schedule_respawn(size_t slot, uint64_t lived_ms) {
     slots_[slot].respawn_timer = 0;
     if (shutting_down_) return;
     ++slots_[slot].restarts;
-    if (!fork_worker(slot)) schedule_respawn(slot, 0);
+    if (!fork_worker(slot)) schedule_respawn(slot, 0);  // fork failed: try again, backing off
   });
 }
 
@@ -128,67 +131,19 @@ void Primary::restart_next() {
     if (!old || old->exited_ || old->stop_requested_) continue;
     restart_.old_id = old->id_;
     const size_t slot = old->slot_;
-    Worker* fresh = fork_worker(slot);
+    auto fresh = fork_worker(slot);
     if (!fresh) {
-      log("rolling restart stopped: cannot fork");
+      log("rolling restart stopped: %s", fresh.error().message().c_str());
       restart_ = RollingRestart{};
       return;
     }
     ++slots_[slot].restarts;
-    restart_.new_id = fresh->id_;
+    restart_.new_id = (*fresh)->id_;
     return;
   }
   restart_ = RollingRestart{};
   log("rolling restart done");
   if (on_restart_done_) on_restart_done_();
-}
-
-// ---- graceful shutdown (SIGTERM, SIGINT) ------------------------------------------------------
-
-void Primary::shutdown() {
-  if (shutting_down_) return;
-  shutting_down_ = true;
-  log("shutting down: no new connections, waiting up to %llu ms for the workers",
-      static_cast<unsigned long long>(settings_.shutdown_timeout_ms));
-  restart_ = RollingRestart{};
-  for (Slot& s : slots_) {
-    if (s.respawn_timer) loop_.clear_timer(s.respawn_timer);
-    s.respawn_timer = 0;
-  }
-  listener_.reset();      // rr: the primary stops accepting
-  port_holder_.reset();   // shared: our copy of the socket; reuseport: the reservation
-  std::vector<int> ids;
-  for (const auto& [id, w] : workers_) ids.push_back(id);
-  for (int id : ids)
-    if (Worker* w = find(id)) request_stop(*w);
-  kill_timer_ = loop_.set_timeout(settings_.shutdown_timeout_ms, [this] {
-    kill_timer_ = 0;
-    kill_stragglers();
-  });
-  finish_if_done();
-}
-
-void Primary::kill_stragglers() {
-  for (const auto& [id, w] : workers_) {
-    if (w->exited_) continue;
-    log("worker %d (pid %d) did not stop in time: SIGKILL", id, static_cast<int>(w->pid_));
-    (void)kio::send_signal(w->pid_, SIGKILL);
-    exit_code_ = 1;
-  }
-}
-
-void Primary::finish_if_done() {
-  if (!shutting_down_ || finished_) return;
-  for (const auto& [id, w] : workers_)
-    if (!w->exited_) return;
-  finished_ = true;
-  if (kill_timer_) loop_.clear_timer(kill_timer_);
-  kill_timer_ = 0;
-  for (auto& [id, w] : workers_)
-    if (w->channel_) w->channel_->close();
-  signals_.clear();  // dispositions go back to what they were
-  log("all workers have exited; primary exits with code %d", exit_code_);
-  loop_.stop();
 }
 
 }  // namespace osn::cluster

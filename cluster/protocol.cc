@@ -52,7 +52,7 @@ void encode_worker_table(const std::vector<WorkerInfo>& rows, Message& out) {
     out.set("w" + std::to_string(i), std::to_string(w.id) + "," + std::to_string(w.slot) + "," +
                                          std::to_string(w.pid) + "," + worker_state_name(w.state) + "," +
                                          std::to_string(w.connections) + "," + std::to_string(w.requests) +
-                                         "," + std::to_string(w.restarts));
+                                         "," + std::to_string(w.restarts) + "," + std::to_string(w.report_age_ms));
   }
 }
 
@@ -65,7 +65,8 @@ bool decode_worker_table(const Message& in, std::vector<WorkerInfo>* rows) {
     WorkerInfo w;
     if (!parse_field(rest, &w.id) || !parse_field(rest, &w.slot) || !parse_field(rest, &w.pid) ||
         !parse_state(rest, &w.state) || !parse_field(rest, &w.connections) ||
-        !parse_field(rest, &w.requests) || !parse_field(rest, &w.restarts) || !rest.empty())
+        !parse_field(rest, &w.requests) || !parse_field(rest, &w.restarts) ||
+        !parse_field(rest, &w.report_age_ms) || !rest.empty())
       return false;
     rows->push_back(w);
   }

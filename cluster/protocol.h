@@ -48,9 +48,14 @@ struct WorkerInfo {
   uint64_t connections = 0;  // connections this worker took
   uint64_t requests = 0;     // requests its application counted (keep-alive: >= connections)
   uint64_t restarts = 0;     // workers forked for this slot after the first one
+  // connections and requests are the worker's last report (osn.stats, every
+  // Settings::stats_interval_ms when they change): this many ms old. The asking worker's own
+  // row is always fresh (0). kNeverReported: no report yet.
+  uint64_t report_age_ms = 0;
 };
+inline constexpr uint64_t kNeverReported = UINT64_MAX;
 
-// osn.status: count=N, then wI=id,slot,pid,state,connections,requests,restarts.
+// osn.status: count=N, then wI=id,slot,pid,state,connections,requests,restarts,report_age_ms.
 void encode_worker_table(const std::vector<WorkerInfo>& rows, Message& out);
 // false when a row does not parse.
 bool decode_worker_table(const Message& in, std::vector<WorkerInfo>* rows);

@@ -1,4 +1,4 @@
-// cluster/settings.cc — defaults and the environment variables that override them.
+// cluster/settings.cc — the core count, and the environment variables that override defaults.
 #include "cluster/settings.h"
 
 #include <unistd.h>
@@ -33,10 +33,11 @@ size_t cpu_count() {
   return n > 0 ? static_cast<size_t>(n) : 1;
 }
 
-Settings Settings::defaults() {
-  Settings s;
-  s.workers = cpu_count();
-  return s;
+std::string workers_warning(const Settings& settings) {
+  const size_t cores = cpu_count();
+  if (settings.workers <= cores) return {};
+  return "warning: WORKERS=" + std::to_string(settings.workers) + " is more than the " + std::to_string(cores) +
+         " CPU cores: the workers take turns on the cores (more processes, more memory, no more CPU)";
 }
 
 std::string parse_workers(std::string_view text, size_t* out) {

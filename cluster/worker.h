@@ -58,6 +58,7 @@ class WorkerContext {
   size_t slot() const { return setup_.slot; }
   pid_t pid() const;
   Scheduling scheduling() const { return setup_.settings.scheduling; }
+  const Settings& settings() const { return setup_.settings; }  // the primary's, as forked
   loop::Loop& loop() { return loop_; }
 
   // ---- the application's hooks ----

@@ -44,7 +44,8 @@ struct SpawnOptions {
   std::vector<std::pair<int, int>> inherit;
 };
 
-// fork + exec. The child runs only async-signal-safe calls between fork and exec: argv and
+// fork + exec, in kernel-io/spawn.cc (lab 01's part: that file is what a student writes).
+// The child runs only async-signal-safe calls between fork and exec: argv and
 // envp are built before fork. Fails with the exec error (e.g. "execvp: ENOENT") or the dup2
 // error of an `inherit` entry, reported back to the parent through a close-on-exec pipe — the
 // trick posix_spawn implementations use; the failed child is reaped before returning.

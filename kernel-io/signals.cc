@@ -84,4 +84,14 @@ ScopedSignalBlock::~ScopedSignalBlock() {
   if (restores_) pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
 }
 
+void reset_signals_for_exec() {
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  for (int signo = 1; signo < NSIG; ++signo)
+    if (signo != SIGKILL && signo != SIGSTOP) ::sigaction(signo, &dfl, nullptr);
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+}
+
 }  // namespace osn::kio

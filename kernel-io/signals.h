@@ -29,6 +29,12 @@ Status set_default_action(int signo);
 // Servers ignore it and handle EPIPE instead.
 Status ignore_sigpipe();
 
+// For a forked child about to exec: every signal back to SIG_DFL and an empty signal mask.
+// exec resets *caught* signals by itself but keeps ignored ones and the mask, so without this a
+// program we start would inherit our SIG_IGN for SIGPIPE or the mask the pool threads run with.
+// Async-signal-safe (sigaction, sigprocmask only).
+void reset_signals_for_exec();
+
 // Blocks `signals` in the calling thread for this object's lifetime, then restores the mask.
 // Threads inherit their creator's mask: the pool blocks every signal while it starts threads
 // so that signals are only ever delivered to the loop's thread.

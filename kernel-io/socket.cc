@@ -108,7 +108,7 @@ std::string SocketAddress::to_string() const {
   return "?";
 }
 
-Result<Fd> tcp_listen(const SocketAddress& addr, ListenOptions options) {
+Result<Fd> tcp_bind(const SocketAddress& addr, ListenOptions options) {
   auto fd = make_socket(addr.family(), SOCK_STREAM);
   if (!fd) return fd;
   if (auto s = set_int_option(fd->get(), SOL_SOCKET, SO_REUSEADDR, 1, "setsockopt(SO_REUSEADDR)");
@@ -118,6 +118,12 @@ Result<Fd> tcp_listen(const SocketAddress& addr, ListenOptions options) {
     if (auto s = set_reuse_port(fd->get()); !s) return s.error();
   }
   if (::bind(fd->get(), addr.get(), addr.size()) < 0) return last_error("bind");
+  return fd;
+}
+
+Result<Fd> tcp_listen(const SocketAddress& addr, ListenOptions options) {
+  auto fd = tcp_bind(addr, options);
+  if (!fd) return fd;
   if (::listen(fd->get(), options.backlog) < 0) return last_error("listen");
   return fd;
 }

@@ -44,7 +44,12 @@ struct ListenOptions {
   bool reuse_port = false;  // SO_REUSEPORT: several sockets bound to one port, kernel hashes
 };
 
-// socket + SO_REUSEADDR (+ SO_REUSEPORT) + bind + listen.
+// socket + SO_REUSEADDR (+ SO_REUSEPORT) + bind, without listen: the socket owns the port
+// number but takes no connections (a connection needs a listening socket). SO_REUSEADDR lets
+// it bind while old connections of the port sit in TIME_WAIT. The cluster's reuseport mode
+// uses it to hold the port for its workers.
+Result<Fd> tcp_bind(const SocketAddress& addr, ListenOptions options = {});
+// tcp_bind + listen(options.backlog).
 Result<Fd> tcp_listen(const SocketAddress& addr, ListenOptions options = {});
 Result<Fd> unix_listen(const SocketAddress& addr, int backlog = 128);
 

@@ -2,6 +2,8 @@
 // docs/cluster.md ("The demo") for what each one shows.
 #include "examples/cluster-demo/demo_app.h"
 
+#include <dirent.h>
+
 #include <memory>
 
 #include "examples/cluster-demo/cpu_work.h"
@@ -15,6 +17,17 @@ namespace osn::demo {
 namespace {
 
 constexpr std::string_view kStaticPrefix = "/static/";
+
+// Threads of this process as the kernel lists them (/proc/self/task: what `ps -L` shows);
+// -1 where there is no /proc.
+int64_t threads_in_process() {
+  DIR* d = ::opendir("/proc/self/task");
+  if (d == nullptr) return -1;
+  int64_t n = 0;
+  while (dirent* e = ::readdir(d)) n += e->d_name[0] != '.';
+  ::closedir(d);
+  return n;
+}
 
 void answer(http::Response& response, int status, std::string_view type, std::string_view body) {
   response.set_status(status);
@@ -140,9 +153,12 @@ void DemoApp::stats(http::Response& response) {
   const http::ServerStats& s = server_.stats();
   JsonObject lag;
   lag.add("p50_us", m.lag_p50_ns / 1000).add("p99_us", m.lag_p99_ns / 1000).add("max_us", m.lag_max_ns / 1000);
+  // The pool starts its threads at first use: until then threads_running is 0 and `ps -L`
+  // shows only the loop thread, whatever the configured size says.
   JsonObject pool;
-  pool.add("threads", static_cast<uint64_t>(p.threads))
+  pool.add("threads_configured", static_cast<uint64_t>(p.threads))
       .add("threads_running", static_cast<uint64_t>(p.threads_running))
+      .add("threads_start", "on first use")
       .add("queued", static_cast<uint64_t>(p.queued))
       .add("running", static_cast<uint64_t>(p.running))
       .add("completed", p.completed);
@@ -152,6 +168,7 @@ void DemoApp::stats(http::Response& response) {
                             .add("requests", requests_)
                             .add("connections", ctx_.connections())
                             .add("connections_open", s.connections_current)
+                            .add("process_threads", threads_in_process())
                             .add("loop_iterations", m.iterations)
                             .add("loop_utilization_pct", static_cast<uint64_t>(m.utilization * 100.0 + 0.5))
                             .add_raw("loop_lag", lag.str())
@@ -159,10 +176,13 @@ void DemoApp::stats(http::Response& response) {
                             .str());
 }
 
-// Only the primary knows every worker: ask it over the channel, answer when it replies.
+// Only the primary knows every worker: ask it over the channel, answer when it replies. The
+// counts are each worker's last report (sent every stats_interval_ms): this worker's own row
+// is current, the others lag by up to one interval — each row says how old it is.
 void DemoApp::cluster_table(http::Response& response) {
   http::ResponseHandle later = response.handle();
-  ctx_.query_cluster([later](std::vector<cluster::WorkerInfo> rows) {
+  const uint64_t interval_ms = ctx_.settings().stats_interval_ms;
+  ctx_.query_cluster([later, interval_ms, me = ctx_.id()](std::vector<cluster::WorkerInfo> rows) {
     http::Response* r = later.get();
     if (r == nullptr) return;
     if (rows.empty()) return answer_error(*r, 503, "the primary did not answer (shutting down?)");
@@ -177,9 +197,17 @@ void DemoApp::cluster_table(http::Response& response) {
                   .add("connections", w.connections)
                   .add("requests", w.requests)
                   .add("restarts", w.restarts)
+                  .add_raw("report_age_ms", w.report_age_ms == cluster::kNeverReported
+                                                ? std::string("null")
+                                                : std::to_string(w.report_age_ms))
                   .str();
     }
-    answer_json(*r, JsonObject().add_raw("workers", list + "]").str());
+    answer_json(*r, JsonObject()
+                        .add("answered_by", me)
+                        .add("report_interval_ms", interval_ms)
+                        .add("counts", "each worker's last report, report_age_ms old; answered_by's row is current")
+                        .add_raw("workers", list + "]")
+                        .str());
   });
 }
 
@@ -203,12 +231,6 @@ void DemoApp::serve_static(const http::Request& request, http::Response& respons
                         }
                         answer(*r, 200, type, *text);
                       });
-}
-
-void run_demo_worker(cluster::WorkerContext& ctx, const std::string& static_folder) {
-  auto app = std::make_shared<DemoApp>(ctx, static_folder);  // lives as long as these callbacks
-  ctx.on_connection([app](kio::Fd fd) { app->serve(std::move(fd)); });
-  ctx.on_shutdown([app] { app->shutdown(); });
 }
 
 }  // namespace osn::demo

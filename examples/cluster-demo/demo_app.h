@@ -1,13 +1,13 @@
 // examples/cluster-demo/demo_app.h — what each worker of the demo runs: an HTTP server.
 //
 // Every worker process builds its own DemoApp: its own http::Server, its own counters, its own
-// memory. The cluster hands it connections (WorkerContext::on_connection, in every SCHED mode:
-// rr brings them over SCM_RIGHTS, shared/reuseport accept them in this worker) and the server
-// serves each one (Server::serve). The endpoints are lessons from the seed note; the table is
+// memory. cluster::serve_connections (cluster/serve.h) hands it the worker's connections
+// (serve(), in every SCHED mode: rr brings them over SCM_RIGHTS, shared/reuseport accept them
+// in this worker) and calls shutdown() when the primary stops the worker. The endpoints are lessons from the seed note; the table is
 // in docs/cluster.md, "The demo":
 //   /hello /whoami /counter /block?ms=N /offload?ms=N /stats /cluster /echo /static/NAME
-// Ownership: the callbacks registered on the WorkerContext keep the app alive (shared_ptr);
-// the app borrows the context. Thread affinity: the worker's loop thread.
+// Ownership: serve_connections keeps the app alive for the worker's life; the app borrows the
+// context. Thread affinity: the worker's loop thread.
 #pragma once
 
 #include <cstdint>
@@ -47,8 +47,5 @@ class DemoApp {
   uint64_t counter_ = 0;     // GET /counter: this worker's heap, nobody else's
   uint64_t requests_ = 0;    // every request this worker answered
 };
-
-// The WorkerMain of the demo: builds the app and connects it to the cluster's hooks.
-void run_demo_worker(cluster::WorkerContext& ctx, const std::string& static_folder);
 
 }  // namespace osn::demo

@@ -4,11 +4,13 @@
 //   PORT=9000 WORKERS=2 SCHED=shared make run
 //   build/bin/cluster-demo                   the same, without make
 //
-// The primary forks WORKERS workers (cluster::run_cluster); each runs its own http::Server
-// (demo_app.h) on its own loop and heap. When every worker listens, the primary prints a menu
-// of things to try with the real pids. Ctrl-C (SIGINT) or SIGTERM: graceful shutdown — workers
-// finish what they are answering, close, exit; the primary exits 0. A bad PORT, WORKERS or
-// SCHED is refused with a message naming the variable, exit status 2.
+// The primary forks WORKERS workers (cluster::run_cluster); cluster::serve_connections builds a
+// DemoApp — an http::Server (demo_app.h) — on each worker's own loop and heap and feeds it the
+// worker's connections. When every worker listens, the primary prints a menu of things to try
+// with the real pids. Ctrl-C (SIGINT) or SIGTERM: graceful shutdown — workers finish what they
+// are answering, close, exit; the primary exits 0. Refused at start with a message naming the
+// variable, exit status 2: a bad PORT, WORKERS, SCHED or OSN_THREADPOOL_SIZE, and a PORT that
+// another server already uses. More WORKERS than cores starts, with a warning.
 // docs/cluster.md, "The demo", explains each endpoint.
 #include <unistd.h>
 
@@ -16,8 +18,10 @@
 #include <string>
 
 #include "cluster/primary.h"
+#include "cluster/serve.h"
 #include "examples/cluster-demo/demo_app.h"
 #include "examples/cluster-demo/static_files.h"
+#include "pool/work_queue.h"
 
 namespace {
 
@@ -56,17 +60,23 @@ void print_menu(const Primary& primary) {
 
 int main(int argc, char** argv) {
   (void)argc;
-  osn::cluster::Settings settings = osn::cluster::Settings::defaults();
+  osn::cluster::Settings settings;  // one worker per core, rr
   settings.port = 8080;
   if (std::string problem = osn::cluster::apply_environment(settings); !problem.empty()) {
     std::fprintf(stderr, "cluster-demo: %s\n", problem.c_str());
     return 2;
   }
+  // The pool starts its threads lazily, at the first /offload or /static: check its size now,
+  // so that a refused OSN_THREADPOOL_SIZE stops the demo here and not as a 500 much later.
+  if (!osn::pool::pool_size()) {
+    std::fprintf(stderr, "cluster-demo: %s\n", osn::pool::pool_size_problem().c_str());
+    return 2;
+  }
   const std::string static_folder = osn::demo::find_static_folder(argv[0]);
-  auto worker_main = [static_folder](osn::cluster::WorkerContext& ctx) {
-    osn::demo::run_demo_worker(ctx, static_folder);
-  };
-  return osn::cluster::run_cluster(settings, worker_main, [](Primary& primary) {
+  auto serve_demo = osn::cluster::serve_connections([static_folder](osn::cluster::WorkerContext& ctx) {
+    return std::make_unique<osn::demo::DemoApp>(ctx, static_folder);  // in each worker, after fork
+  });
+  return osn::cluster::run_cluster(settings, serve_demo, [](Primary& primary) {
     primary.on_listening([&primary, listening = size_t{0}, shown = false](osn::cluster::Worker&) mutable {
       if (shown || ++listening < primary.settings().workers) return;
       shown = true;

@@ -39,7 +39,7 @@ void answer_with_pid(WorkerContext& ctx) {
 }
 
 osn::cluster::Settings settings_from_env(bool quiet) {
-  osn::cluster::Settings settings = osn::cluster::Settings::defaults();
+  osn::cluster::Settings settings;  // one worker per core, rr
   if (std::string error = osn::cluster::apply_environment(settings); !error.empty()) {
     std::fprintf(stderr, "cluster-tcp: %s\n", error.c_str());
     std::exit(2);

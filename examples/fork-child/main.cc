@@ -3,7 +3,8 @@
 // Started by osn::cluster::fork_child(), this program finds its channel in OSN_CHANNEL_FD,
 // and answers:  type=echo ...     -> the same fields back, type=echo-reply, pid=<its pid>
 //               type=exit code=N  -> closes the channel and exits with N
-// It also exits (code 0) when the parent closes the channel. Try it without a parent:
+// It also exits (code 0) when the parent closes the channel. Its parent is examples/fork-parent
+// (./build/bin/fork-parent); child.js is the same program in Node. Without a parent:
 //   ./build/bin/fork-child    ->  "fork-child: getenv(OSN_CHANNEL_FD): ENOENT ..." and exit 2
 #include <unistd.h>
 

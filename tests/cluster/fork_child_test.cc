@@ -9,6 +9,7 @@
 #include "gtest/gtest.h"
 #include "kernel-io/process.h"
 #include "loop/loop.h"
+#include "tests/support/capture_program.h"
 
 namespace osn::cluster {
 namespace {
@@ -104,6 +105,25 @@ TEST(ForkChild, AMissingProgramIsReportedAsAnError) {
   auto child = fork_child(loop, "/nonexistent/osn-program");
   ASSERT_FALSE(child.ok());
   EXPECT_TRUE(child.error().is(ENOENT)) << child.error().message();
+}
+
+// The parent program a user runs to try child_process.fork(): build/bin/fork-parent forks
+// build/bin/fork-child, exchanges three messages and has it exit with code 0.
+TEST(ForkParentExample, ForksTheChildProgramAndExchangesMessages) {
+  const std::string program = looptest::bin_dir() + "/fork-parent";
+  if (::access(program.c_str(), X_OK) != 0) GTEST_SKIP() << program << " not built (make examples)";
+  looptest::ProgramOutput run = looptest::run_program(program, {});
+  ASSERT_TRUE(run.started) << run.out;
+  ASSERT_TRUE(run.finished) << "fork-parent did not finish:\n" << run.out << run.err;
+  EXPECT_TRUE(run.status.exited);
+  EXPECT_EQ(run.status.exit_code, 0) << run.out << run.err;
+  int parent = 0, child = 0;
+  ASSERT_EQ(std::sscanf(run.out.c_str(), "parent %d: forked child %d", &parent, &child), 2) << run.out;
+  EXPECT_NE(parent, child);
+  for (const char* line : {": ready\n", ": echo-reply text=hello 1\n", ": echo-reply text=hello 2\n",
+                           ": echo-reply text=hello 3\n", ": exited with code 0\n"})
+    EXPECT_NE(run.out.find("child " + std::to_string(child) + line), std::string::npos) << line << " in\n" << run.out;
+  EXPECT_NE(::kill(child, 0), 0) << "the child is gone (reaped by fork-parent)";
 }
 
 }  // namespace

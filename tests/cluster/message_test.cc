@@ -64,8 +64,8 @@ TEST(Message, DecodeRefusesMalformedPayloads) {
 }
 
 TEST(Message, WorkerTableRoundTrips) {
-  std::vector<WorkerInfo> rows = {{1, 0, 100, WorkerState::kListening, 5, 9, 0},
-                                  {4, 1, 104, WorkerState::kStopping, 7, 7, 2}};
+  std::vector<WorkerInfo> rows = {{1, 0, 100, WorkerState::kListening, 5, 9, 0, kNeverReported},
+                                  {4, 1, 104, WorkerState::kStopping, 7, 7, 2, 180}};
   Message m(msg::kStatus);
   encode_worker_table(rows, m);
   std::vector<WorkerInfo> back;
@@ -74,8 +74,10 @@ TEST(Message, WorkerTableRoundTrips) {
   EXPECT_EQ(back[1].pid, 104);
   EXPECT_EQ(back[1].state, WorkerState::kStopping);
   EXPECT_EQ(back[1].restarts, 2u);
+  EXPECT_EQ(back[1].report_age_ms, 180u) << "each row says how old its counters are";
+  EXPECT_EQ(back[0].report_age_ms, kNeverReported);
   Message broken;
-  broken.set("count", "1").set("w0", "1,2,3,sleeping,0,0,0");
+  broken.set("count", "1").set("w0", "1,2,3,sleeping,0,0,0,0");
   EXPECT_FALSE(decode_worker_table(broken, &back));
 }
 

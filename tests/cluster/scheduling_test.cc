@@ -127,9 +127,30 @@ TEST(RespawnBackoff, AHealthyLifeResetsTheCount) {
   EXPECT_EQ(b.consecutive_crashes(), 1u);
 }
 
-TEST(Settings, WorkersDefaultsToTheCoreCount) {
-  EXPECT_EQ(Settings::defaults().workers, cpu_count());
-  EXPECT_EQ(Settings::defaults().scheduling, Scheduling::kRoundRobin);
+TEST(Settings, TheDefaultSettingsAreOneWorkerPerCoreInRoundRobin) {
+  EXPECT_EQ(Settings{}.workers, cpu_count());
+  EXPECT_EQ(Settings{}.scheduling, Scheduling::kRoundRobin);
+}
+
+TEST(Settings, MoreWorkersThanCoresIsAllowedWithAWarning) {
+  Settings s;
+  EXPECT_EQ(workers_warning(s), "") << "one per core: nothing to say";
+  s.workers = cpu_count() + 1;
+  const std::string warning = workers_warning(s);
+  EXPECT_NE(warning.find("WORKERS=" + std::to_string(cpu_count() + 1)), std::string::npos) << warning;
+  EXPECT_NE(warning.find(std::to_string(cpu_count()) + " CPU cores"), std::string::npos) << warning;
+  size_t parsed = 0;
+  EXPECT_EQ(parse_workers("1024", &parsed), "") << "still allowed up to 1024";
+}
+
+TEST(RespawnRule, ReplaceOnlyWhileRunningAnUnservedSlotWithNoReplacementOnItsWay) {
+  EXPECT_TRUE(should_respawn(SlotFacts{.cluster_running = true, .replacement_scheduled = false, .served = false}));
+  EXPECT_FALSE(should_respawn(SlotFacts{.cluster_running = false, .replacement_scheduled = false, .served = false}))
+      << "graceful shutdown: nothing is replaced";
+  EXPECT_FALSE(should_respawn(SlotFacts{.cluster_running = true, .replacement_scheduled = true, .served = false}))
+      << "one replacement per slot";
+  EXPECT_FALSE(should_respawn(SlotFacts{.cluster_running = true, .replacement_scheduled = false, .served = true}))
+      << "rolling restart: the new worker serves the slot";
 }
 
 TEST(Settings, BadValuesAreRefusedNamingTheVariable) {
@@ -151,7 +172,7 @@ TEST(Settings, BadValuesAreRefusedNamingTheVariable) {
 TEST(Settings, EnvironmentOverridesDefaults) {
   ::setenv("WORKERS", "3", 1);
   ::setenv("SCHED", "shared", 1);
-  Settings s = Settings::defaults();
+  Settings s;
   EXPECT_EQ(apply_environment(s), "");
   EXPECT_EQ(s.workers, 3u);
   EXPECT_EQ(s.scheduling, Scheduling::kShared);

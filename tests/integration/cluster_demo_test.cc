@@ -6,7 +6,11 @@
 // one port (distinct pids), their memory is not shared (per-worker counters), CPU work on the
 // loop blocks a worker while the same work on the pool does not — checked as the ORDER in
 // which answers arrive, never as durations — the primary's table over IPC, static files with
-// traversal refused, graceful SIGTERM leaving no process, and a bad WORKERS refused (exit 2).
+// traversal refused, graceful SIGTERM leaving no process, and what a new user tripped on: a bad
+// WORKERS or OSN_THREADPOOL_SIZE and a port already in use refused at start (exit 2, naming
+// the variable), a TIME_WAIT port taken in reuseport mode, a warning for more workers than
+// cores, /stats telling configured from running pool threads, /cluster saying how old its
+// counts are.
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -14,10 +18,15 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 #include <string>
+#include <thread>
 
+#include "kernel-io/io.h"
+#include "kernel-io/socket.h"
 #include "tests/integration/demo_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/mini_json.h"
@@ -48,9 +57,10 @@ double number_at(const Json& json, std::string_view key) {
 // A started demo whose every worker listens (the primary's table says so), or a failure.
 class Demo {
  public:
-  explicit Demo(int workers, std::string sched = "rr")
-      : port_(free_tcp_port()),
-        process_({"PORT=" + std::to_string(port_), "WORKERS=" + std::to_string(workers), "SCHED=" + sched}),
+  explicit Demo(int workers, std::string sched = "rr", std::vector<std::string> env = {}, uint16_t port = 0)
+      : port_(port != 0 ? port : free_tcp_port()),
+        process_(with(std::move(env), {"PORT=" + std::to_string(port_), "WORKERS=" + std::to_string(workers),
+                                       "SCHED=" + sched})),
         workers_(workers) {}
 
   ::testing::AssertionResult ready() {
@@ -69,6 +79,11 @@ class Demo {
   DemoProcess& process() { return process_; }
 
  private:
+  static std::vector<std::string> with(std::vector<std::string> env, const std::vector<std::string>& more) {
+    env.insert(env.end(), more.begin(), more.end());
+    return env;
+  }
+
   static int listening(const HttpResponse& r) {
     Json json;
     if (!parse_json(r.body, json) || json.find("workers") == nullptr) return -1;
@@ -267,6 +282,151 @@ TEST(ClusterDemo, BadWorkersIsRefusedNamingTheVariable) {
   ASSERT_TRUE(code);
   EXPECT_EQ(*code, 2);
   EXPECT_NE(demo.output().find("WORKERS=abc"), std::string::npos) << demo.output();
+}
+
+// ---- what a new user tripped on ---------------------------------------------------------------
+
+// Connections of 127.0.0.1:port in TIME_WAIT (state 06 in /proc/net/tcp).
+int time_wait_sockets_on(uint16_t port) {
+  char local[32];
+  std::snprintf(local, sizeof local, "0100007F:%04X", port);
+  std::ifstream in("/proc/net/tcp");
+  std::string line;
+  std::getline(in, line);
+  int n = 0;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string slot, local_address, remote_address, state;
+    fields >> slot >> local_address >> remote_address >> state;
+    n += local_address == local && state == "06";
+  }
+  return n;
+}
+
+// Leaves a connection of `port` in TIME_WAIT on the server side, as a server that closed its
+// connections first and then exited does (the side that closes first keeps TIME_WAIT).
+bool leave_time_wait_on(uint16_t port) {
+  auto addr = kio::SocketAddress::ip("127.0.0.1", port);
+  auto listener = kio::tcp_listen(*addr);
+  if (!listener) return false;
+  auto client = kio::connect_blocking(*addr, 2'000);
+  if (!client) return false;
+  pollfd p{listener->get(), POLLIN, 0};
+  if (::poll(&p, 1, 2'000) != 1) return false;
+  auto server_side = kio::accept_connection(listener->get());
+  if (!server_side) return false;
+  server_side->reset();                     // the server closes first: FIN
+  char byte;
+  (void)kio::read_exact(client->get(), {&byte, 1}, 2'000);  // the client sees EOF...
+  client->reset();                          // ...and closes: the server side is in TIME_WAIT
+  listener->reset();
+  for (int i = 0; i < 200 && time_wait_sockets_on(port) == 0; ++i) ::usleep(10'000);
+  return time_wait_sockets_on(port) > 0;
+}
+
+TEST(ClusterDemo, ReusePortStartsOnAPortThatHasTimeWaitConnections) {
+  const uint16_t port = free_tcp_port();
+  ASSERT_TRUE(leave_time_wait_on(port)) << "could not leave a TIME_WAIT connection on " << port;
+  Demo demo(2, "reuseport", {}, port);
+  ASSERT_TRUE(demo.ready());
+  auto r = get(demo.port(), "/hello");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "Hello, World!");
+}
+
+// A second cluster on a port the first one serves is refused in every SCHED mode — reuseport
+// included, where the kernel would otherwise let it join the first cluster's port silently.
+TEST(ClusterDemo, ASecondClusterOnAPortInUseIsRefusedNamingPort) {
+  for (const char* first_sched : {"rr", "reuseport"}) {
+    Demo first(1, first_sched);
+    ASSERT_TRUE(first.ready()) << first_sched;
+    const std::string port = std::to_string(first.port());
+    for (const char* sched : {"rr", "shared", "reuseport"}) {
+      DemoProcess second({"PORT=" + port, "WORKERS=1", std::string("SCHED=") + sched});
+      ASSERT_TRUE(second.started());
+      auto code = second.wait_exit(10'000);
+      ASSERT_TRUE(code) << "SCHED=" << sched << " on a port used by SCHED=" << first_sched << " started:\n"
+                        << second.output();
+      EXPECT_EQ(*code, 2) << second.output();
+      const std::string expected = "PORT=" + port + ": 127.0.0.1:" + port + " is already in use (bind: EADDRINUSE";
+      EXPECT_NE(second.output().find(expected), std::string::npos) << second.output();
+      EXPECT_NE(second.output().find("choose another PORT"), std::string::npos) << second.output();
+      EXPECT_TRUE(second.wait_group_empty(5'000)) << "a refused cluster left a process";
+    }
+    auto still = get(first.port(), "/hello");  // the first cluster is untouched
+    ASSERT_TRUE(still) << first_sched;
+    EXPECT_EQ(still->body, "Hello, World!");
+  }
+}
+
+TEST(ClusterDemo, ARefusedPoolSizeStopsTheDemoAtStartNamingTheVariable) {
+  DemoProcess demo({"OSN_THREADPOOL_SIZE=0", "PORT=0", "WORKERS=1"});
+  ASSERT_TRUE(demo.started());
+  auto code = demo.wait_exit(5'000);
+  ASSERT_TRUE(code) << "it started: " << demo.output();
+  EXPECT_EQ(*code, 2);
+  EXPECT_NE(demo.output().find("OSN_THREADPOOL_SIZE=\"0\""), std::string::npos) << demo.output();
+  EXPECT_EQ(demo.output().find("worker"), std::string::npos) << "no worker was forked: " << demo.output();
+}
+
+TEST(ClusterDemo, MoreWorkersThanCoresStartsWithAWarning) {
+  const int cores = static_cast<int>(std::thread::hardware_concurrency());
+  ASSERT_GT(cores, 0);
+  Demo demo(cores + 1);
+  ASSERT_TRUE(demo.ready()) << "more workers than cores is allowed";
+  const std::string warning =
+      "WORKERS=" + std::to_string(cores + 1) + " is more than the " + std::to_string(cores) + " CPU cores";
+  EXPECT_NE(demo.process().output().find(warning), std::string::npos) << demo.process().output();
+}
+
+TEST(ClusterDemo, StatsTellTheConfiguredPoolSizeFromTheThreadsRunning) {
+  Demo demo(1, "rr", {"OSN_THREADPOOL_SIZE=3"});
+  ASSERT_TRUE(demo.ready());
+  auto before = get(demo.port(), "/stats");
+  ASSERT_TRUE(before);
+  Json s = json_of(*before);
+  ASSERT_NE(s.find("pool"), nullptr) << before->body;
+  EXPECT_EQ(number_at(*s.find("pool"), "threads_configured"), 3) << before->body;
+  EXPECT_EQ(number_at(*s.find("pool"), "threads_running"), 0) << "the pool starts at first use: " << before->body;
+  EXPECT_EQ(number_at(s, "process_threads"), 1) << "only the loop thread, as ps -L shows: " << before->body;
+
+  auto offload = get(demo.port(), "/offload?ms=1");
+  ASSERT_TRUE(offload);
+  ASSERT_EQ(offload->status, 200);
+  auto after = get(demo.port(), "/stats");
+  ASSERT_TRUE(after);
+  Json a = json_of(*after);
+  ASSERT_NE(a.find("pool"), nullptr) << after->body;
+  EXPECT_EQ(number_at(*a.find("pool"), "threads_configured"), 3) << after->body;
+  EXPECT_GE(number_at(*a.find("pool"), "threads_running"), 1) << after->body;
+  EXPECT_LE(number_at(*a.find("pool"), "threads_running"), 3) << after->body;
+  EXPECT_GE(number_at(a, "process_threads"), 2) << "the loop thread and pool threads: " << after->body;
+}
+
+TEST(ClusterDemo, ClusterRowsSayHowOldTheirCountsAre) {
+  Demo demo(2);
+  ASSERT_TRUE(demo.ready());
+  auto table = get(demo.port(), "/cluster");
+  ASSERT_TRUE(table);
+  const Json t = json_of(*table);
+  EXPECT_EQ(number_at(t, "report_interval_ms"), 250) << table->body;
+  ASSERT_NE(t.find("counts"), nullptr) << "the answer says the counts are reports: " << table->body;
+  const double me = number_at(t, "answered_by");
+  const Json* workers = t.find("workers");
+  ASSERT_NE(workers, nullptr);
+  ASSERT_EQ(workers->array.size(), 2u);
+  int fresh = 0;
+  for (const Json& w : workers->array) {
+    const Json* age = w.find("report_age_ms");
+    ASSERT_NE(age, nullptr) << table->body;
+    EXPECT_TRUE(age->type == Json::Type::kNumber || age->type == Json::Type::kNull) << table->body;
+    if (number_at(w, "worker") == me) {
+      EXPECT_EQ(number_at(w, "report_age_ms"), 0) << "the asking worker's row is current: " << table->body;
+      EXPECT_GE(number_at(w, "requests"), 1) << "it counts this very request: " << table->body;
+      ++fresh;
+    }
+  }
+  EXPECT_EQ(fresh, 1) << table->body;
 }
 
 }  // namespace

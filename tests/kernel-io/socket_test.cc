@@ -194,6 +194,30 @@ TEST(Tcp, SecondListenerOnAPortIsRefusedUnlessBothReusePort) {
   EXPECT_TRUE(b.ok()) << b.error().message();
 }
 
+// tcp_bind without listen: the port is taken (nobody else can listen there without asking to
+// share), yet no connection is accepted — how the cluster's primary holds a reuseport port.
+TEST(Tcp, ABoundSocketThatDoesNotListenHoldsThePortButTakesNoConnection) {
+  auto held = tcp_bind(SocketAddress::ip("127.0.0.1", 0).value());
+  ASSERT_TRUE(held.ok()) << held.error().message();
+  EXPECT_EQ(int_option(held->get(), SOL_SOCKET, SO_REUSEADDR), 1);
+  EXPECT_EQ(int_option(held->get(), SOL_SOCKET, SO_REUSEPORT), 0);
+  auto port = local_address(held->get()).value();
+  ASSERT_NE(port.port(), 0) << "port 0: the kernel chose one";
+  auto refused = connect_blocking(port, 2'000);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_TRUE(refused.error().is(ECONNREFUSED)) << refused.error().message();
+
+  // Listeners that share the port (SO_REUSEPORT) may still bind beside it...
+  ListenOptions shared;
+  shared.reuse_port = true;
+  auto worker = tcp_listen(port, shared);
+  ASSERT_TRUE(worker.ok()) << worker.error().message();
+  // ...but once one listens, a socket that did not ask to share cannot bind the port.
+  auto intruder = tcp_bind(port);
+  ASSERT_FALSE(intruder.ok());
+  EXPECT_TRUE(intruder.error().is(EADDRINUSE)) << intruder.error().message();
+}
+
 TEST(Tcp, BindToAnAddressThisMachineDoesNotHaveFails) {
   auto addr = SocketAddress::ip("192.0.2.1", 0);  // TEST-NET-1: documentation only
   auto listener = tcp_listen(addr.value());

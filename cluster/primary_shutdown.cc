@@ -1,0 +1,67 @@
+// cluster/primary_shutdown.cc — graceful shutdown (SIGTERM, SIGINT): the primary's steps.
+//
+//   1. stop accepting: close the rr listener, or our copy of the shared socket / reservation;
+//   2. cancel every pending respawn (should_respawn now says no: the cluster is not running);
+//   3. ask every worker to stop (request_stop: osn.shutdown — it finishes what it has);
+//   4. start a deadline: whoever still runs after settings.shutdown_timeout_ms gets SIGKILL
+//      (kill_stragglers, exit code 1);
+//   5. each exit is reaped as usual (primary_lifecycle.cc); when the last worker has exited,
+//      finish_if_done closes the channels, restores the signal dispositions and leaves the loop.
+// Lab 06's part: this whole file. docs/cluster.md §6.
+#include <signal.h>
+
+#include "cluster/primary.h"
+
+namespace osn::cluster {
+
+void Primary::shutdown() {
+  if (shutting_down_) return;
+  shutting_down_ = true;
+  log("shutting down: no new connections, waiting up to %llu ms for the workers",
+      static_cast<unsigned long long>(settings_.shutdown_timeout_ms));
+  restart_ = RollingRestart{};  // a rolling restart in progress ends here
+  // 2. no respawn from now on: cancel the ones already scheduled
+  for (Slot& s : slots_) {
+    if (s.respawn_timer) loop_.clear_timer(s.respawn_timer);
+    s.respawn_timer = 0;
+  }
+  // 1. stop accepting
+  listener_.reset();      // rr: the primary stops accepting
+  port_holder_.reset();   // shared: our copy of the socket; reuseport: the reservation
+  // 3. ask every worker to finish and exit
+  std::vector<int> ids;
+  for (const auto& [id, w] : workers_) ids.push_back(id);
+  for (int id : ids)
+    if (Worker* w = find(id)) request_stop(*w);
+  // 4. the deadline
+  kill_timer_ = loop_.set_timeout(settings_.shutdown_timeout_ms, [this] {
+    kill_timer_ = 0;
+    kill_stragglers();
+  });
+  finish_if_done();  // 5. (no worker at all: done now)
+}
+
+void Primary::kill_stragglers() {
+  for (const auto& [id, w] : workers_) {
+    if (w->exited_) continue;
+    log("worker %d (pid %d) did not stop in time: SIGKILL", id, static_cast<int>(w->pid_));
+    (void)kio::send_signal(w->pid_, SIGKILL);
+    exit_code_ = 1;
+  }
+}
+
+void Primary::finish_if_done() {
+  if (!shutting_down_ || finished_) return;
+  for (const auto& [id, w] : workers_)
+    if (!w->exited_) return;
+  finished_ = true;
+  if (kill_timer_) loop_.clear_timer(kill_timer_);
+  kill_timer_ = 0;
+  for (auto& [id, w] : workers_)
+    if (w->channel_) w->channel_->close();
+  signals_.clear();  // dispositions go back to what they were
+  log("all workers have exited; primary exits with code %d", exit_code_);
+  loop_.stop();
+}
+
+}  // namespace osn::cluster
