@@ -193,8 +193,16 @@ class Loop {
   void drain_ticks() { queues_.drain_ticks(); }
 
   // Observing an iteration (loop_trace.cc): run_phase() runs one phase and, only while
-  // OSN_TRACE=loop is on, counts and times it; trace_iteration() prints the line.
-  void run_phase(Phase phase, PhaseFunction run);
+  // OSN_TRACE=loop is on, counts and times it; trace_iteration() prints the line. Inline so
+  // that the untraced call is a direct call (an empty iteration is ~40 ns: it shows).
+  void run_phase(Phase phase, PhaseFunction run) {
+    if (trace_ == nullptr) {
+      (this->*run)();
+      return;
+    }
+    run_traced_phase(phase, run);
+  }
+  void run_traced_phase(Phase phase, PhaseFunction run);
   void trace_iteration();  // prints the line, then zeroes the counts for the next one
 
   // Timer bookkeeping (timers.cc).

@@ -1,7 +1,7 @@
 // loop/loop_trace.cc — watching the loop work: OSN_TRACE=loop and Loop::metrics().
 //
-// run_iteration() (loop.cc) calls each phase through run_phase(). Without tracing that is
-// the call and nothing more: two clock reads per phase would otherwise be most of the cost
+// run_iteration() (loop.cc) calls each phase through run_phase() (loop.h). Without tracing
+// that is the call and nothing more: two clock reads per phase would otherwise be most of the cost
 // of an iteration that has little to do. With OSN_TRACE=loop each phase is counted and
 // timed, and trace_iteration() prints one line per iteration (docs/loop.md section 9):
 //   [loop epoll] iteration 1: timers=0(0.000ms) ... poll_timeout=0(immediates queued) ...
@@ -12,11 +12,7 @@
 
 namespace osn::loop {
 
-void Loop::run_phase(Phase phase, PhaseFunction run) {
-  if (trace_ == nullptr) {
-    (this->*run)();
-    return;
-  }
+void Loop::run_traced_phase(Phase phase, PhaseFunction run) {
   const size_t p = static_cast<size_t>(phase);
   uint64_t start = kio::monotonic_ns();
   phase_counts_[p] += (this->*run)();
