@@ -22,8 +22,9 @@ namespace osn::loop {
 enum Events : uint32_t {
   kReadable = 1u << 0,
   kWritable = 1u << 1,
-  kError = 1u << 2,   // reported only: an error is pending on the fd (EPOLLERR, POLLERR)
-  kHangup = 1u << 3,  // reported only: the peer hung up (EPOLLHUP, POLLHUP, EV_EOF)
+  kError = 1u << 2,   // reported only: an error is pending, e.g. the peer reset the connection
+                      // (EPOLLERR, POLLERR/POLLNVAL, kqueue EV_EOF with the error in fflags)
+  kHangup = 1u << 3,  // reported only: the peer hung up (EPOLLHUP, POLLHUP, kqueue EV_EOF)
 };
 
 struct ReadyEvent {
@@ -32,13 +33,24 @@ struct ReadyEvent {
 };
 
 // Contract for every backend (one per file: backend_epoll.cc, backend_kqueue.cc,
-// backend_poll.cc). Called only from the loop's thread.
-//  - add(fd, interest):    start watching fd; interest is a non-zero mix of kReadable|kWritable.
-//  - modify(fd, interest): change the interest of a watched fd.
-//  - remove(fd):           stop watching fd. Must be called before the fd is closed.
+// backend_poll.cc; each can be removed and rewritten whole). Called only from the loop's
+// thread. A backend translates — interest in, {fd, events} out — and never runs callbacks.
+//  - add(fd, interest):    start watching fd (EEXIST if it already is). interest is any mix of
+//                          kReadable|kWritable, including none: see "hang-ups" below.
+//  - modify(fd, interest): change the interest of a watched fd (ENOENT if it is not).
+//  - remove(fd):           stop watching fd (ENOENT if it is not). Call it before close(fd).
 //  - wait(out, timeout):   block up to timeout_ms (-1 = forever, 0 = just look) and fill `out`
 //                          with ready fds; returns how many. Level-triggered: an fd that stays
-//                          readable is reported again on the next wait. EINTR returns 0 events.
+//                          readable is reported again on the next wait; ready fds that did not
+//                          fit in `out` come back next time. EINTR returns 0 events. One fd may
+//                          appear twice in a batch (kqueue's read and write filters).
+//                          Reported bits are the fd's interest plus kError and kHangup only.
+// Hang-ups: a watched fd reports kError and kHangup whatever its interest — with none at all,
+// too — so an owner that has stopped reading still learns that its peer reset the connection.
+// epoll and poll report ERR and HUP for any fd in their set; kqueue needs a registered filter,
+// so backend_kqueue.cc keeps an "end only" read filter on an fd that wants no reading. When
+// kHangup comes differs: epoll/poll say HUP once both directions are closed (or on a reset);
+// kqueue says EV_EOF as soon as the peer's FIN arrives. A reset is kError on all three.
 class Backend {
  public:
   virtual ~Backend() = default;

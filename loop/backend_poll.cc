@@ -5,6 +5,8 @@
 // watched descriptors, not with the number that are ready. That is the difference epoll and
 // kqueue were invented to remove — and what benchmarks with many idle connections show.
 // Removal is O(1): the last entry moves into the hole (an index map tracks positions).
+// An fd watched with no interest stays in the array with events 0: poll(2) still fills in
+// POLLERR and POLLHUP for it (they need not be asked for), as backend.h promises.
 #include <poll.h>
 
 #include <vector>

@@ -21,23 +21,27 @@ Handle::~Handle() {
 
 void Handle::set_active(bool active) {
   if (active == active_) return;
+  loop_->assert_in_loop_thread(active ? "a handle's start" : "a handle's stop");
   active_ = active;
   if (refed_) loop_->add_alive_handles(active ? 1 : -1);
 }
 
 void Handle::ref() {
+  loop_->assert_in_loop_thread("Handle::ref");
   if (refed_) return;
   refed_ = true;
   if (active_) loop_->add_alive_handles(1);
 }
 
 void Handle::unref() {
+  loop_->assert_in_loop_thread("Handle::unref");
   if (!refed_) return;
   refed_ = false;
   if (active_) loop_->add_alive_handles(-1);
 }
 
 void Handle::close(std::function<void()> on_close) {
+  loop_->assert_in_loop_thread("Handle::close");
   if (closing_) return;
   closing_ = true;
   stop_watching();
@@ -46,7 +50,10 @@ void Handle::close(std::function<void()> on_close) {
   loop_->queue_close_callback(on_close ? std::move(on_close) : [] {});
 }
 
-void Loop::queue_close_callback(Callback cb) { closing_.push_back(std::move(cb)); }
+void Loop::queue_close_callback(Callback cb) {
+  assert_in_loop_thread("Handle::close");
+  closing_.push_back(std::move(cb));
+}
 
 // ---- IoWatcher -----------------------------------------------------------------------------
 
@@ -57,49 +64,44 @@ IoWatcher::~IoWatcher() { stop_watching(); }
 
 kio::Status IoWatcher::start(uint32_t interest) {
   interest &= kReadable | kWritable;
-  if (interest == 0) {
-    stop_watching();
-    return {};
-  }
-  if (interest == interest_) return {};
-  auto status = loop().watch_fd(this, interest_, interest);
+  if (watching_ && interest == interest_) return {};
+  auto status = loop().watch_fd(this, watching_, interest);
   if (!status) return status;
+  watching_ = true;
   interest_ = interest;
-  set_active(true);
+  set_active(interest != 0);  // waiting only for a hang-up keeps nobody's loop alive
   return {};
 }
 
 void IoWatcher::stop_watching() {
-  if (interest_ == 0) return;
-  (void)loop().watch_fd(this, interest_, 0);
+  if (!watching_) return;
+  loop().unwatch_fd(this);
+  watching_ = false;
   interest_ = 0;
   set_active(false);
 }
 
-kio::Status Loop::watch_fd(IoWatcher* watcher, uint32_t old_interest, uint32_t new_interest) {
+kio::Status Loop::watch_fd(IoWatcher* watcher, bool already_watched, uint32_t interest) {
+  assert_in_loop_thread("IoWatcher::start/stop");  // streams and listeners too
   int fd = watcher->fd();
   if (fd < 0) return kio::SysError{"watch_fd", EBADF};
-  if (new_interest == 0) {
-    forget_fd(fd);
-    return backend_->remove(fd);
-  }
+  if (already_watched) return backend_->modify(fd, interest);
   if (static_cast<size_t>(fd) >= watchers_.size()) watchers_.resize(fd + 1, nullptr);
-  if (old_interest == 0) {
-    if (watchers_[fd] != nullptr && watchers_[fd] != watcher)
-      return kio::SysError{"watch_fd", EEXIST};  // one watcher per descriptor
-    auto status = backend_->add(fd, new_interest);
-    if (!status) return status;
-    watchers_[fd] = watcher;
-    ++watched_fds_;
-    return {};
-  }
-  return backend_->modify(fd, new_interest);
+  if (watchers_[fd] != nullptr) return kio::SysError{"watch_fd", EEXIST};  // one per fd
+  auto status = backend_->add(fd, interest);
+  if (!status) return status;
+  watchers_[fd] = watcher;
+  ++watched_fds_;
+  return {};
 }
 
-void Loop::forget_fd(int fd) {
-  if (fd < 0 || static_cast<size_t>(fd) >= watchers_.size() || watchers_[fd] == nullptr) return;
+void Loop::unwatch_fd(IoWatcher* watcher) {
+  assert_in_loop_thread("IoWatcher::start/stop");
+  int fd = watcher->fd();
+  if (fd < 0 || static_cast<size_t>(fd) >= watchers_.size() || watchers_[fd] != watcher) return;
   watchers_[fd] = nullptr;
   --watched_fds_;
+  (void)backend_->remove(fd);
 }
 
 // ---- idle / prepare / check handles ----------------------------------------------------------
@@ -123,9 +125,13 @@ std::vector<PhaseHandle*>& Loop::phase_list(Phase phase) {
   return check_handles_;
 }
 
-void Loop::add_phase_handle(PhaseHandle* handle) { phase_list(handle->phase()).push_back(handle); }
+void Loop::add_phase_handle(PhaseHandle* handle) {
+  assert_in_loop_thread("PhaseHandle::start");
+  phase_list(handle->phase()).push_back(handle);
+}
 
 void Loop::remove_phase_handle(PhaseHandle* handle) {
+  assert_in_loop_thread("PhaseHandle::stop");
   auto& list = phase_list(handle->phase());
   std::replace(list.begin(), list.end(), handle, static_cast<PhaseHandle*>(nullptr));
 }
@@ -178,9 +184,13 @@ void Async::stop_watching() {
   set_active(false);
 }
 
-void Loop::add_async(Async* async) { asyncs_.push_back(async); }
+void Loop::add_async(Async* async) {
+  assert_in_loop_thread("Async::Async");
+  asyncs_.push_back(async);
+}
 
 void Loop::remove_async(Async* async) {
+  assert_in_loop_thread("Async::close");
   std::replace(asyncs_.begin(), asyncs_.end(), async, static_cast<Async*>(nullptr));
 }
 

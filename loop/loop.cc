@@ -1,9 +1,11 @@
 // loop/loop.cc — run() and the seven phases of one iteration.
 //
-// Read run_iteration() first: it is the list of phases, in Node's order. Each queue phase
-// first moves its queue into a local list, so callbacks queued while it runs wait for the next
-// iteration (no phase can starve the others). poll_timeout() holds every rule for how long
-// the poll phase may block. docs/loop.md tells the same story as a numbered list.
+// Read run_iteration() first: it is the list of phases, in Node's order (the tracing around
+// each phase lives in loop_trace.cc). Each queue phase first moves its queue into a local
+// list, so callbacks queued while it runs wait for the next iteration (no phase can starve
+// the others). poll_timeout() holds every rule for how long the poll phase may block.
+// docs/loop.md tells the same story as a numbered list. The queues and the check phase's
+// immediates are task_queues.cc (lab 03); this file only checks the thread and forwards.
 //
 // libuv up to 1.44 runs timers at the start of each iteration, as we do; libuv 1.45 and later
 // (Node 20 here ships 1.46: `node -p process.versions.uv`) run them after the poll phase
@@ -12,6 +14,8 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
+#include <sstream>
 #include <system_error>
 
 #include "kernel-io/clock.h"
@@ -31,7 +35,8 @@ constexpr size_t kReadBufferBytes = 64 * 1024;
 const char* phase_name(Phase phase) {
   static constexpr const char* kNames[] = {"timers", "pending", "idle", "prepare",
                                            "poll",   "check",   "close"};
-  return kNames[static_cast<int>(phase)];
+  static_assert(std::size(kNames) == kPhaseCount, "one name per phase");
+  return kNames[static_cast<size_t>(phase)];
 }
 
 kio::Result<std::unique_ptr<Loop>> Loop::create(std::string_view backend) {
@@ -42,7 +47,7 @@ kio::Result<std::unique_ptr<Loop>> Loop::create(std::string_view backend) {
   return std::make_unique<Loop>(backend);
 }
 
-Loop::Loop(std::string_view backend_name) : thread_(std::this_thread::get_id()) {
+Loop::Loop(std::string_view backend_name) : owner_(std::this_thread::get_id()) {
   auto backend = make_backend(backend_name);
   if (!backend) throw std::system_error(backend.error().code, std::generic_category(),
                                         backend.error().message());
@@ -66,6 +71,9 @@ Loop::Loop(std::string_view backend_name) : thread_(std::this_thread::get_id()) 
 }
 
 Loop::~Loop() {
+  // Whoever destroys the loop owns it now: no other thread may be using it any more, and the
+  // handles it still holds unregister from this thread.
+  owner_.store(std::this_thread::get_id(), std::memory_order_relaxed);
   attachments_.clear();  // first: they may own handles registered here
   wakeup_watcher_.reset();
   signals_.reset();
@@ -86,11 +94,12 @@ void Loop::update_time() { now_ms_ = kio::monotonic_ms(); }
 
 bool Loop::alive() const {
   return active_handles_ > 0 || active_requests_ > 0 || refed_timers_ > 0 ||
-         !immediates_.empty() || !pending_.empty() || !closing_.empty() || !ticks_.empty();
+         queues_.has_immediates() || queues_.has_pending() || !closing_.empty() ||
+         queues_.has_ticks();
 }
 
 bool Loop::run(RunMode mode) {
-  thread_ = std::this_thread::get_id();  // the thread that runs the loop owns it
+  owner_.store(std::this_thread::get_id(), std::memory_order_relaxed);  // the runner owns it
   stop_requested_ = false;
   drain_ticks();  // ticks queued by the main program run before the first phase, as in Node
   do {
@@ -100,33 +109,31 @@ bool Loop::run(RunMode mode) {
   return alive();
 }
 
+void Loop::stop() {
+  assert_in_loop_thread("Loop::stop");
+  stop_requested_ = true;
+}
+
+// One iteration: Node's phases in Node's order. run_phase() (loop_trace.cc) only adds the
+// OSN_TRACE=loop bookkeeping around each call.
 void Loop::run_iteration(RunMode mode) {
-  size_t counts[7] = {};
-  uint64_t ns[7] = {};
-  // Each phase is timed only while tracing: two clock reads per phase would otherwise be
-  // most of the cost of an iteration that has little to do.
-  auto timed = [&](Phase p, auto&& phase) {
-    uint64_t start = trace_ ? kio::monotonic_ns() : 0;
-    counts[static_cast<int>(p)] = phase();
-    if (trace_) ns[static_cast<int>(p)] = kio::monotonic_ns() - start;
-  };
   update_time();
-  timed(Phase::kTimers, [&] { return run_timers_phase(); });
-  timed(Phase::kPending, [&] { return run_pending_phase(); });
-  timed(Phase::kIdle, [&] { return run_phase_handles(idle_handles_); });
-  timed(Phase::kPrepare, [&] { return run_phase_handles(prepare_handles_); });
-  PollTimeout timeout = poll_timeout(mode);
-  timed(Phase::kPoll, [&] { return run_poll_phase(timeout.ms); });
-  timed(Phase::kCheck, [&] { return run_check_phase(); });
-  timed(Phase::kClose, [&] { return run_close_phase(); });
+  run_phase(Phase::kTimers, &Loop::run_timers_phase);
+  run_phase(Phase::kPending, &Loop::run_pending_phase);
+  run_phase(Phase::kIdle, &Loop::run_idle_phase);
+  run_phase(Phase::kPrepare, &Loop::run_prepare_phase);
+  poll_timeout_ = poll_timeout(mode);
+  run_phase(Phase::kPoll, &Loop::run_poll_phase);
+  run_phase(Phase::kCheck, &Loop::run_check_phase);
+  run_phase(Phase::kClose, &Loop::run_close_phase);
   if (mode == RunMode::kOnce) {
     // Forward progress, as uv_run(UV_RUN_ONCE): if the poll phase ended because a timer came
     // due, run it now rather than return having done nothing.
     update_time();
-    counts[static_cast<int>(Phase::kTimers)] += run_timers_phase();
+    run_phase(Phase::kTimers, &Loop::run_timers_phase);
   }
   ++iterations_;
-  if (trace_) trace_iteration(timeout, counts, ns);
+  if (trace_) trace_iteration();
 }
 
 // How long may the poll phase block? Zero whenever a callback is already waiting to run.
@@ -134,9 +141,9 @@ Loop::PollTimeout Loop::poll_timeout(RunMode mode) const {
   if (stop_requested_) return {0, "stop() was called"};
   if (mode == RunMode::kNoWait) return {0, "run mode nowait"};
   if (!alive()) return {0, "nothing keeps the loop alive"};
-  if (!pending_.empty()) return {0, "pending callbacks queued"};
+  if (queues_.has_pending()) return {0, "pending callbacks queued"};
   if (active_idle_handles() > 0) return {0, "an idle handle is active"};
-  if (!immediates_.empty()) return {0, "immediates queued"};
+  if (queues_.has_immediates()) return {0, "immediates queued"};
   if (!closing_.empty()) return {0, "close callbacks queued"};
   if (timer_heap_.empty()) return {-1, "no timers: block until I/O"};
   uint64_t due = timer_heap_.top_deadline();
@@ -145,15 +152,8 @@ Loop::PollTimeout Loop::poll_timeout(RunMode mode) const {
   return {wait > INT32_MAX ? INT32_MAX : static_cast<int>(wait), "until the next timer"};
 }
 
-size_t Loop::run_pending_phase() {
-  if (pending_.empty()) return 0;
-  std::vector<Callback> batch;
-  batch.swap(pending_);
-  for (Callback& cb : batch) invoke(cb);
-  return batch.size();
-}
-
-size_t Loop::run_poll_phase(int timeout_ms) {
+size_t Loop::run_poll_phase() {
+  const int timeout_ms = poll_timeout_.ms;
   if (timeout_ms == 0 && nothing_to_poll()) return 0;
   // Time blocked in the kernel is time the loop was idle (utilization). A wait that may not
   // block is not idleness, so only a blocking wait is timed; its end time is the new now.
@@ -175,6 +175,7 @@ size_t Loop::run_poll_phase(int timeout_ms) {
     if (w == nullptr) continue;
     uint32_t events = ev.events & (w->interest_ | kError | kHangup);
     if (events == 0) continue;
+    if (w->interest_ == 0) w->stop_watching();  // watching for the end only: it came, once
     invoke_io(w, events);
   }
   return *n;
@@ -197,21 +198,6 @@ void Loop::invoke_io(IoWatcher* watcher, uint32_t events) {
   drain_ticks();
 }
 
-size_t Loop::run_check_phase() {
-  size_t ran = 0;
-  if (!immediates_.empty()) {
-    running_immediates_.swap(immediates_);  // queued from now on: next iteration
-    for (size_t i = 0; i < running_immediates_.size(); ++i) {
-      Callback cb = std::move(running_immediates_[i].cb);
-      if (!cb) continue;  // cleared
-      invoke(cb);
-      ++ran;
-    }
-    running_immediates_.clear();
-  }
-  return ran + run_phase_handles(check_handles_);
-}
-
 size_t Loop::run_close_phase() {
   if (closing_.empty()) return 0;
   std::vector<Callback> batch;
@@ -220,37 +206,40 @@ size_t Loop::run_close_phase() {
   return batch.size();
 }
 
-LoopMetrics Loop::metrics() const {
-  LoopMetrics m;
-  m.iterations = iterations_;
-  m.lag_samples = lag_.count();
-  m.lag_p50_ns = lag_.percentile(0.50);
-  m.lag_p99_ns = lag_.percentile(0.99);
-  m.lag_max_ns = lag_.max();
-  uint64_t total = kio::monotonic_ns() - metrics_start_ns_;
-  m.idle_ns = idle_ns_ < total ? idle_ns_ : total;
-  m.busy_ns = total - m.idle_ns;
-  m.utilization = total ? static_cast<double>(m.busy_ns) / static_cast<double>(total) : 0.0;
-  return m;
+// ---- the queues' entry points: check the thread, then hand over to TaskQueues ---------------
+
+ImmediateId Loop::set_immediate(Callback cb) {
+  assert_in_loop_thread("Loop::set_immediate");
+  return queues_.set_immediate(std::move(cb));
 }
 
-void Loop::reset_metrics() {
-  lag_.reset();
-  idle_ns_ = 0;
-  metrics_start_ns_ = kio::monotonic_ns();
+bool Loop::clear_immediate(ImmediateId id) {
+  assert_in_loop_thread("Loop::clear_immediate");
+  return queues_.clear_immediate(id);
 }
 
-void Loop::trace_iteration(const PollTimeout& timeout, const size_t (&counts)[7],
-                           const uint64_t (&ns)[7]) const {
-  std::fprintf(trace_, "[loop %s] iteration %llu:", backend_->name(),
-               static_cast<unsigned long long>(iterations_));
-  for (int p = 0; p < 7; ++p) {
-    std::fprintf(trace_, " %s=%zu(%.3fms)", phase_name(static_cast<Phase>(p)), counts[p],
-                 static_cast<double>(ns[p]) / 1e6);
-    if (p == static_cast<int>(Phase::kPrepare))
-      std::fprintf(trace_, " poll_timeout=%d(%s)", timeout.ms, timeout.reason);
-  }
-  std::fputc('\n', trace_);
+void Loop::next_tick(Callback cb) {
+  assert_in_loop_thread("Loop::next_tick");
+  queues_.next_tick(std::move(cb));
+}
+
+void Loop::defer_to_pending(Callback cb) {
+  assert_in_loop_thread("Loop::defer_to_pending");
+  queues_.defer_to_pending(std::move(cb));
+}
+
+// ---- the thread check ---------------------------------------------------------------------------
+
+void Loop::die_off_loop_thread(const char* entry) const {
+  std::ostringstream caller, owner;
+  caller << std::this_thread::get_id();
+  owner << owner_.load(std::memory_order_relaxed);
+  std::fprintf(stderr,
+               "osnode: %s called from thread %s, but the loop runs on thread %s "
+               "(callbacks and handles belong to the loop's thread; from another thread "
+               "use an Async)\n",
+               entry, caller.str().c_str(), owner.str().c_str());
+  std::abort();
 }
 
 }  // namespace osn::loop

@@ -1,23 +1,28 @@
-// loop/task_queues.cc — next_tick, set_immediate and the pending queue.
+// loop/task_queues.cc — next_tick, set_immediate with the check phase, and the pending queue.
 //
-// Three queues, three promises (Lab 03 has students write this file):
-//  - next_tick: runs right after the current callback, before any other. Ticks queued by a
-//    tick join the same drain, so a tick storm can starve I/O — exactly as in Node.
-//  - set_immediate: runs in the check phase, right after the poll phase. The check phase takes
-//    the whole queue first (loop.cc), so an immediate queued by an immediate waits one
-//    iteration and I/O gets its turn.
-//  - pending: I/O callbacks a handle deferred (e.g. a write that finished synchronously reports
-//    in the next iteration's pending phase, never inside the write() call itself).
-#include "loop/loop.h"
+// The promises are in task_queues.h (Lab 03 writes this file). The one idea behind both
+// phases: take the whole queue into a local batch *before* running it, so what a callback
+// queues meanwhile waits for the next iteration. The tick queue is the exception: it is
+// drained until empty, ticks queued by ticks included.
+#include "loop/task_queues.h"
+
+#include <utility>
 
 namespace osn::loop {
 
-void Loop::next_tick(Callback cb) { ticks_.push_back(std::move(cb)); }
+void TaskQueues::invoke(Callback& cb) {
+  cb();
+  drain_ticks();
+}
 
-void Loop::drain_ticks() {
+// ---- next_tick --------------------------------------------------------------------------------
+
+void TaskQueues::next_tick(Callback cb) { ticks_.push_back(std::move(cb)); }
+
+void TaskQueues::drain_ticks() {
   if (draining_ticks_) return;  // a tick's callback runs inside this drain already
   draining_ticks_ = true;
-  while (!ticks_.empty()) {
+  while (!ticks_.empty()) {  // (with microtasks: || !microtasks_.empty(), draining both)
     Callback cb = std::move(ticks_.front());
     ticks_.pop_front();
     cb();
@@ -25,20 +30,22 @@ void Loop::drain_ticks() {
   draining_ticks_ = false;
 }
 
-ImmediateId Loop::set_immediate(Callback cb) {
+// ---- immediates and the check phase -------------------------------------------------------------
+
+ImmediateId TaskQueues::set_immediate(Callback cb) {
   ImmediateId id = next_immediate_id_++;
   immediates_.push_back(Immediate{id, std::move(cb)});
   return id;
 }
 
-bool Loop::clear_immediate(ImmediateId id) {
+bool TaskQueues::clear_immediate(ImmediateId id) {
   for (auto it = immediates_.begin(); it != immediates_.end(); ++it) {
     if (it->id == id) {
       immediates_.erase(it);
       return true;
     }
   }
-  for (Immediate& im : running_immediates_) {  // one of the check phase running right now
+  for (Immediate& im : running_immediates_) {  // later in the batch running right now
     if (im.id == id && im.cb) {
       im.cb = nullptr;
       return true;
@@ -47,6 +54,30 @@ bool Loop::clear_immediate(ImmediateId id) {
   return false;
 }
 
-void Loop::defer_to_pending(Callback cb) { pending_.push_back(std::move(cb)); }
+size_t TaskQueues::run_check_phase() {
+  if (immediates_.empty()) return 0;
+  size_t ran = 0;
+  running_immediates_.swap(immediates_);  // queued from now on: next iteration
+  for (size_t i = 0; i < running_immediates_.size(); ++i) {
+    Callback cb = std::move(running_immediates_[i].cb);
+    if (!cb) continue;  // cleared by an earlier one
+    invoke(cb);
+    ++ran;
+  }
+  running_immediates_.clear();
+  return ran;
+}
+
+// ---- pending ----------------------------------------------------------------------------------
+
+void TaskQueues::defer_to_pending(Callback cb) { pending_.push_back(std::move(cb)); }
+
+size_t TaskQueues::run_pending_phase() {
+  if (pending_.empty()) return 0;
+  std::vector<Callback> batch;
+  batch.swap(pending_);
+  for (Callback& cb : batch) invoke(cb);
+  return batch.size();
+}
 
 }  // namespace osn::loop

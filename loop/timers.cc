@@ -19,10 +19,12 @@ TimerId make_id(uint32_t slot, uint32_t generation) {
 }  // namespace
 
 TimerId Loop::set_timeout(uint64_t delay_ms, Callback cb) {
+  assert_in_loop_thread("Loop::set_timeout");
   return add_timer(delay_ms, 0, std::move(cb));
 }
 
 TimerId Loop::set_interval(uint64_t interval_ms, Callback cb) {
+  assert_in_loop_thread("Loop::set_interval");
   if (interval_ms < 1) interval_ms = 1;
   return add_timer(interval_ms, interval_ms, std::move(cb));
 }
@@ -67,12 +69,14 @@ void Loop::free_timer_slot(uint32_t slot) {
 }
 
 bool Loop::clear_timer(TimerId id) {
+  assert_in_loop_thread("Loop::clear_timer");
   if (find_timer(id) == nullptr) return false;
   free_timer_slot(slot_of(id));
   return true;
 }
 
 void Loop::unref_timer(TimerId id) {
+  assert_in_loop_thread("Loop::unref_timer");
   TimerSlot* t = find_timer(id);
   if (t == nullptr || !t->refed) return;
   t->refed = false;

@@ -4,6 +4,8 @@
 // what is ready. Level-triggered means "reported again until drained".
 #include <gtest/gtest.h>
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <set>
 #include <vector>
@@ -13,6 +15,7 @@
 #include "kernel-io/socket.h"
 #include "loop/backend.h"
 #include "tests/support/loop_fixture.h"
+#include "tests/support/stream_pairs.h"
 
 namespace osn::loop {
 namespace {
@@ -131,6 +134,51 @@ TEST_P(BackendTest, ClosedPeerIsReportedAsReadableWithHangup) {
   uint32_t events = events_for(fd, 1000);
   EXPECT_TRUE(events & kReadable) << "EOF must wake a reader";
   EXPECT_TRUE(events & kHangup);
+}
+
+// Closes `fd` with SO_LINGER 0: the peer gets a reset (RST), not a FIN.
+void reset_connection(kio::Fd& fd) {
+  linger hard{1, 0};
+  ASSERT_EQ(::setsockopt(fd.get(), SOL_SOCKET, SO_LINGER, &hard, sizeof hard), 0);
+  fd.reset();
+}
+
+TEST_P(BackendTest, NoInterestReportsNeitherDataNorWritability) {
+  auto pair = looptest::tcp_pair();
+  ASSERT_TRUE(pair);
+  int fd = pair->b.get();
+  ASSERT_TRUE(backend->add(fd, 0));
+  ASSERT_TRUE(kio::write_some(pair->a.get(), {"x", 1}));
+  EXPECT_EQ(events_for(fd, 20), 0u) << "data waiting and room to write, but nobody asked";
+  ASSERT_TRUE(backend->modify(fd, kReadable));
+  EXPECT_TRUE(events_for(fd, 1000) & kReadable) << "asking again finds the data";
+  ASSERT_TRUE(backend->modify(fd, 0));
+  EXPECT_EQ(events_for(fd, 20), 0u);
+}
+
+TEST_P(BackendTest, NoInterestStillReportsAPeerReset) {
+  auto pair = looptest::tcp_pair();
+  ASSERT_TRUE(pair);
+  int fd = pair->b.get();
+  ASSERT_TRUE(backend->add(fd, 0));
+  reset_connection(pair->a);
+  uint32_t events = events_for(fd, 1000);
+  EXPECT_TRUE(events & kError) << "a reset is an error on every backend";
+  EXPECT_TRUE(events & kHangup);
+  EXPECT_FALSE(events & (kReadable | kWritable)) << "only what was asked, plus the end";
+}
+
+TEST_P(BackendTest, WriteOnlyInterestStillReportsAPeerReset) {
+  auto pair = looptest::tcp_pair();
+  ASSERT_TRUE(pair);
+  int fd = pair->b.get();
+  ASSERT_TRUE(backend->add(fd, kReadable));
+  ASSERT_TRUE(backend->modify(fd, kWritable));  // stopped reading, still writing
+  reset_connection(pair->a);
+  uint32_t events = 0;
+  for (int i = 0; i < 50 && !(events & kError); ++i) events |= events_for(fd, 20);
+  EXPECT_TRUE(events & kError);
+  EXPECT_FALSE(events & kReadable);
 }
 
 TEST_P(BackendTest, MoreReadyDescriptorsThanRoomComeBackOnTheNextWait) {
