@@ -158,7 +158,7 @@ std::string_view RequestParser::state_name() const {
     case ParserState::kIdle: return "idle";
     case ParserState::kHead: return "head";
     case ParserState::kFixedBody: return "fixed-body";
-    case ParserState::kChunkedBody: return ChunkedDecoder::state_name(chunked_.state());
+    case ParserState::kChunkedBody: return chunked_.state_name();
     case ParserState::kTrailers: return "trailers";
     case ParserState::kMessageDone: return "message-done";
     case ParserState::kStopped: return "stopped";
