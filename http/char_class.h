@@ -86,7 +86,7 @@ constexpr char to_lower_ascii(char c) { return (c >= 'A' && c <= 'Z') ? static_c
 constexpr bool equals_ignore_case(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i)
-    if (to_lower_ascii(a[i]) != to_lower_ascii(b[i])) return false;
+    if (a[i] != b[i] && to_lower_ascii(a[i]) != to_lower_ascii(b[i])) return false;
   return true;
 }
 

@@ -29,24 +29,30 @@ enum class State : std::uint8_t {
   kData, kDataCr, kDataLf, kLastChunkDone, kFailed,
 };
 
-// What the reference keeps between calls (in ChunkedDecoder's opaque storage).
-struct Machine {
-  std::uint64_t max_body_bytes;  // the limits, from ParserLimits
+// The limits the decoder was made with, passed in on each call.
+struct Limits {
+  std::uint64_t max_body_bytes;
   std::size_t max_ext_bytes;
-  std::uint64_t chunk_size = 0;  // size of the chunk being read / its bytes still due
-  std::uint64_t body_bytes = 0;  // payload so far, for limits.max_body_bytes
-  std::size_t ext_bytes = 0;     // extension bytes on this line
-  State state = State::kSizeStart;
-  bool too_large = false;        // the last error was a limit (413), not syntax
-
-  ChunkedDecoder::Step feed(std::string_view in);
-  // Run one framing byte through the machine; return an error reason, or empty.
-  std::string_view advance(char c);
-  std::string_view advance_in_size_line(char c);
-  std::string_view advance_in_extension(char c);
-  std::string_view end_of_size_line();
 };
 
+// What the reference keeps between calls, in ChunkedDecoder's opaque storage. All zero bytes
+// (a new or reset decoder) is the start of a body: kSizeStart with nothing counted yet.
+struct Machine {
+  std::uint64_t chunk_size;  // size of the chunk being read / its bytes still due
+  std::uint64_t body_bytes;  // payload so far, for limits.max_body_bytes
+  std::size_t ext_bytes;     // extension bytes on this line
+  State state;
+  bool too_large;            // the last error was a limit (413), not syntax
+
+  ChunkedDecoder::Step feed(std::string_view in, const Limits& limits);
+  // Run one framing byte through the machine; return an error reason, or empty.
+  std::string_view advance(char c, const Limits& limits);
+  std::string_view advance_in_size_line(char c, const Limits& limits);
+  std::string_view advance_in_extension(char c);
+  std::string_view end_of_size_line(const Limits& limits);
+};
+
+static_assert(State::kSizeStart == State{0}, "zero storage must mean the start of a body");
 static_assert(sizeof(Machine) <= sizeof(ChunkedDecoder::Opaque) &&
                   alignof(Machine) <= alignof(ChunkedDecoder::Opaque) &&
                   std::is_trivially_copyable_v<Machine>,
@@ -64,18 +70,9 @@ std::string_view name_of(State state);
 
 }  // namespace
 
-ChunkedDecoder::ChunkedDecoder(const ParserLimits& limits) : state_{} {
-  store(state_, Machine{limits.max_body_bytes, limits.max_chunk_ext_bytes});
-}
-
-void ChunkedDecoder::reset() {
-  const Machine old = load(state_);
-  store(state_, Machine{old.max_body_bytes, old.max_ext_bytes});
-}
-
 ChunkedDecoder::Step ChunkedDecoder::feed(std::string_view in) {
   Machine m = load(state_);
-  const Step step = m.feed(in);
+  const Step step = m.feed(in, Limits{max_body_bytes_, max_ext_bytes_});
   store(state_, m);
   return step;
 }
@@ -84,12 +81,12 @@ std::string_view ChunkedDecoder::state_name() const { return name_of(load(state_
 
 namespace {
 
-std::string_view Machine::end_of_size_line() {
+std::string_view Machine::end_of_size_line(const Limits& limits) {
   if (chunk_size == 0) {
     state = State::kLastChunkDone;
     return "";
   }
-  if (chunk_size > max_body_bytes - std::min(body_bytes, max_body_bytes)) {
+  if (chunk_size > limits.max_body_bytes - std::min(body_bytes, limits.max_body_bytes)) {
     too_large = true;
     return "chunked body larger than the limit";
   }
@@ -99,7 +96,7 @@ std::string_view Machine::end_of_size_line() {
 }
 
 // The chunk-size line: HEXDIG..., then extensions, then CR (LF follows in kSizeLf).
-std::string_view Machine::advance_in_size_line(char c) {
+std::string_view Machine::advance_in_size_line(char c, const Limits& limits) {
   if (is_hex_digit(c) && (state == State::kSizeStart || state == State::kSize)) {
     if (chunk_size > (kMaxChunkSize - hex_value(c)) / 16) return "chunk size reaches 2^63";
     chunk_size = chunk_size * 16 + hex_value(c);
@@ -108,7 +105,7 @@ std::string_view Machine::advance_in_size_line(char c) {
   }
   if (state == State::kSizeStart) return "chunk size is not a hex number";
   if (state != State::kSize) {
-    if (++ext_bytes > max_ext_bytes) {
+    if (++ext_bytes > limits.max_ext_bytes) {
       too_large = true;
       return "chunk extensions longer than the limit";
     }
@@ -165,10 +162,10 @@ std::string_view Machine::advance_in_extension(char c) {
   return c == '\n' ? "bare LF in chunk line" : "invalid character in chunk extension";
 }
 
-std::string_view Machine::advance(char c) {
+std::string_view Machine::advance(char c, const Limits& limits) {
   switch (state) {
     case State::kSizeLf:
-      if (c == '\n') return end_of_size_line();
+      if (c == '\n') return end_of_size_line(limits);
       return "bare CR in chunk line";
     case State::kDataCr:
       if (c == '\r') { state = State::kDataLf; return ""; }
@@ -184,11 +181,11 @@ std::string_view Machine::advance(char c) {
     case State::kFailed:
       return "chunked decoder used after it finished";
     default:
-      return advance_in_size_line(c);
+      return advance_in_size_line(c, limits);
   }
 }
 
-ChunkedDecoder::Step Machine::feed(std::string_view in) {
+ChunkedDecoder::Step Machine::feed(std::string_view in, const Limits& limits) {
   using Step = ChunkedDecoder::Step;
   Step step;
   std::size_t i = 0;
@@ -203,7 +200,7 @@ ChunkedDecoder::Step Machine::feed(std::string_view in) {
       return step;
     }
     if (state == State::kLastChunkDone || state == State::kFailed) break;
-    const std::string_view error = advance(in[i]);
+    const std::string_view error = advance(in[i], limits);
     ++i;
     if (!error.empty()) {
       state = State::kFailed;

@@ -55,22 +55,26 @@ class ChunkedDecoder {
     ParseError error;       // kError only
   };
 
-  explicit ChunkedDecoder(const ParserLimits& limits);
+  explicit ChunkedDecoder(const ParserLimits& limits)
+      : max_body_bytes_(limits.max_body_bytes), max_ext_bytes_(limits.max_chunk_ext_bytes) {}
 
   // Consumes framing bytes from `in` and returns at most one run of payload.
   Step feed(std::string_view in);
   // Starts a new body (keeps the limits).
-  void reset();
+  void reset() { state_ = Opaque{}; }
   // Where the decoder is, for traces (httpdump --trace): "chunk-size", "chunk-data", ...
   std::string_view state_name() const;
 
-  // Opaque to callers: room for the limits and the decoder's place between feed() calls, in
-  // whatever shape chunked_decoder.cc chooses (it checks at compile time that its state fits).
+  // Opaque to callers: room for the decoder's place between feed() calls, in whatever shape
+  // chunked_decoder.cc chooses (it checks at compile time that its state fits). All zero
+  // bytes — a new or reset decoder — must mean "at the start of a body".
   struct alignas(8) Opaque {
-    unsigned char bytes[48];
+    unsigned char bytes[32] = {};
   };
 
  private:
+  std::uint64_t max_body_bytes_;
+  std::size_t max_ext_bytes_;
   Opaque state_;
 };
 
