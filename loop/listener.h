@@ -16,6 +16,8 @@
 #pragma once
 
 #include <functional>
+#include <memory>
+#include <string_view>
 
 #include "kernel-io/fd.h"
 #include "kernel-io/socket.h"

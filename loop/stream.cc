@@ -129,9 +129,9 @@ bool Stream::write(std::string_view data, WriteCallback done) {
   return queued_bytes_ < high_water_;
 }
 
-// Copies bytes the kernel did not take. Writes without a callback join the request before
-// them (one buffer, one iovec, one allocation less); the joined request's callback, if the
-// new write has one, then fires when the last of those bytes is out — which is when it is due.
+// Copies bytes the kernel did not take. A write joins the request queued before it when that
+// one has no callback (one buffer, one iovec, one allocation less); the new write's callback,
+// if any, becomes the joined request's and fires when its last byte is out — when it is due.
 void Stream::enqueue(std::string_view bytes, WriteCallback done) {
   queued_bytes_ += bytes.size();
   if (!write_queue_.empty() && !write_queue_.back().done) {
