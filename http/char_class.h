@@ -85,12 +85,16 @@ constexpr char to_lower_ascii(char c) { return (c >= 'A' && c <= 'Z') ? static_c
 
 constexpr bool equals_ignore_case(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (a[i] != b[i] && to_lower_ascii(a[i]) != to_lower_ascii(b[i])) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] == b[i]) continue;
+    // Differing bytes match only as the two cases of one letter: 0x20 apart, and a letter.
+    if ((a[i] ^ b[i]) != 0x20 || to_lower_ascii(a[i]) < 'a' || to_lower_ascii(a[i]) > 'z') return false;
+  }
   return true;
 }
 
-static_assert(equals_ignore_case("Content-Length", "content-length") && !equals_ignore_case("a", "ab"));
+static_assert(equals_ignore_case("Content-Length", "content-length") && !equals_ignore_case("a", "ab") &&
+              !equals_ignore_case("@[", "`{"));  // 0x20 apart, but not letters
 static_assert(is_tchar('G') && !is_tchar(':') && !is_tchar(' '));
 static_assert(is_target_char('/') && !is_target_char('#') && !is_target_char(' '));
 static_assert(has_class('\xff', kFieldVchar) && !has_class('\x7f', kFieldVchar));
