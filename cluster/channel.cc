@@ -6,9 +6,7 @@ namespace osn::cluster {
 Channel::Channel(loop::Loop& loop, kio::Fd fd, size_t max_frame_bytes)
     : stream_(std::make_unique<loop::Stream>(loop, std::move(fd))), decoder_(max_frame_bytes) {}
 
-Channel::~Channel() {
-  if (destroyed_flag_) *destroyed_flag_ = true;
-}
+Channel::~Channel() = default;
 
 void Channel::start(MessageCallback on_message, CloseCallback on_close) {
   on_message_ = std::move(on_message);
@@ -28,7 +26,7 @@ bool Channel::send(const Message& message) {
 }
 
 void Channel::send_raw_bytes(std::string bytes) {
-  if (stream_) stream_->write(std::move(bytes));
+  if (stream_) stream_->write(bytes);
 }
 
 void Channel::on_drain(std::function<void()> cb) {
@@ -53,8 +51,7 @@ void Channel::unref() {
 
 void Channel::on_data(std::string_view bytes) {
   decoder_.feed(bytes);
-  bool destroyed = false;
-  destroyed_flag_ = &destroyed;
+  loop::DestroyGuard guard(destroy_flag_);
   std::string_view payload;
   for (;;) {
     FrameDecoder::Status status = decoder_.next(&payload);
@@ -70,9 +67,8 @@ void Channel::on_data(std::string_view bytes) {
       break;
     }
     if (on_message_) on_message_(decoded.message);
-    if (destroyed || !stream_) break;  // the callback destroyed or closed the channel
+    if (guard.destroyed() || !stream_) break;  // the callback destroyed or closed the channel
   }
-  if (!destroyed) destroyed_flag_ = nullptr;
 }
 
 void Channel::fail(const std::string& reason) {

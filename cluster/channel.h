@@ -18,6 +18,7 @@
 #include "cluster/frame.h"
 #include "cluster/message.h"
 #include "kernel-io/fd.h"
+#include "loop/destroy_guard.h"
 #include "loop/loop.h"
 #include "loop/stream.h"
 
@@ -64,7 +65,7 @@ class Channel {
   MessageCallback on_message_;
   CloseCallback on_close_;
   bool refed_ = true;
-  bool* destroyed_flag_ = nullptr;
+  loop::DestroyFlag destroy_flag_;  // on_message may destroy the Channel
 };
 
 }  // namespace osn::cluster

@@ -5,10 +5,14 @@
 // picohttpparser-style parsers fast. Each bit of an entry is one grammar class; the table is
 // built at compile time from the RFC's own definitions, so the grammar is readable below.
 // Invariant: the table is immutable (constexpr) and covers all 256 byte values.
+// Also here, because names and tokens are compared this way everywhere in http/: the one
+// ASCII case-insensitive comparison, equals_ignore_case().
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
+#include <string_view>
 
 namespace osn::http {
 
@@ -75,6 +79,22 @@ constexpr unsigned hex_value(char c) {
   return static_cast<unsigned>(c - 'A' + 10);
 }
 
+// ASCII case folding, as field names and tokens compare (RFC 9110 §5.1: case-insensitive).
+// Bytes outside A-Z are left alone: no locale, so "İ" is never "i".
+constexpr char to_lower_ascii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
+constexpr bool equals_ignore_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] == b[i]) continue;
+    // Differing bytes match only as the two cases of one letter: 0x20 apart, and a letter.
+    if ((a[i] ^ b[i]) != 0x20 || to_lower_ascii(a[i]) < 'a' || to_lower_ascii(a[i]) > 'z') return false;
+  }
+  return true;
+}
+
+static_assert(equals_ignore_case("Content-Length", "content-length") && !equals_ignore_case("a", "ab") &&
+              !equals_ignore_case("@[", "`{"));  // 0x20 apart, but not letters
 static_assert(is_tchar('G') && !is_tchar(':') && !is_tchar(' '));
 static_assert(is_target_char('/') && !is_target_char('#') && !is_target_char(' '));
 static_assert(has_class('\xff', kFieldVchar) && !has_class('\x7f', kFieldVchar));

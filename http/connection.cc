@@ -7,7 +7,6 @@
 
 #include "http/server.h"
 #include "http/status.h"
-#include "kernel-io/io.h"
 #include "kernel-io/socket.h"
 
 namespace osn::http {
@@ -223,19 +222,9 @@ void Connection::drop_remaining() {
 
 void Connection::flush() {
   if (out_.empty() || closed_) return;
-  bool below_high_water;
-  if (stream_.write_queue_bytes() == 0) {
-    // The common case: write now, keep out_'s capacity for the next batch. What the kernel
-    // does not take (or an error) goes to the Stream, which queues or reports it.
-    auto n = kio::write_some(stream_.fd(), out_);
-    if (n && *n == out_.size()) {
-      out_.clear();
-      return;
-    }
-    below_high_water = stream_.write(out_.substr(n ? *n : 0));
-  } else {
-    below_high_water = stream_.write(std::move(out_));
-  }
+  // The Stream writes straight from out_ and copies only what the kernel does not take, so
+  // out_ keeps its capacity for the next batch (no allocation per response).
+  const bool below_high_water = stream_.write(out_);
   out_.clear();
   if (!below_high_water) {
     write_blocked_ = true;

@@ -16,15 +16,6 @@
 namespace osn::http {
 namespace {
 
-bool equals_ignore_case(std::string_view a, std::string_view lower) {
-  if (a.size() != lower.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const char c = (a[i] >= 'A' && a[i] <= 'Z') ? static_cast<char>(a[i] + 32) : a[i];
-    if (c != lower[i]) return false;
-  }
-  return true;
-}
-
 std::string_view trim_ows(std::string_view s) {
   while (!s.empty() && is_whitespace(s.front())) s.remove_prefix(1);
   while (!s.empty() && is_whitespace(s.back())) s.remove_suffix(1);

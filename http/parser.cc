@@ -40,7 +40,6 @@ void RequestParser::start_message() {
   head_ = RequestHead{};
   trailers_ = {};
   body_remaining_ = 0;
-  chunked_.reset();
   state_ = ParserState::kHead;
 }
 
@@ -93,7 +92,10 @@ Event RequestParser::parse_head(std::string_view in) {
   switch (head_.framing) {
     case BodyFraming::kNone: state_ = ParserState::kMessageDone; break;
     case BodyFraming::kContentLength: state_ = ParserState::kFixedBody; break;
-    case BodyFraming::kChunked: state_ = ParserState::kChunkedBody; break;
+    case BodyFraming::kChunked:
+      chunked_.reset();  // here, not per message: most requests have no chunked body
+      state_ = ParserState::kChunkedBody;
+      break;
   }
   return {EventKind::kHeadComplete, first.consumed + fields.consumed, {}};
 }
@@ -158,7 +160,7 @@ std::string_view RequestParser::state_name() const {
     case ParserState::kIdle: return "idle";
     case ParserState::kHead: return "head";
     case ParserState::kFixedBody: return "fixed-body";
-    case ParserState::kChunkedBody: return ChunkedDecoder::state_name(chunked_.state());
+    case ParserState::kChunkedBody: return chunked_.state_name();
     case ParserState::kTrailers: return "trailers";
     case ParserState::kMessageDone: return "message-done";
     case ParserState::kStopped: return "stopped";

@@ -10,6 +10,7 @@
 #include <span>
 #include <string_view>
 
+#include "http/char_class.h"  // equals_ignore_case(a, b), for handlers comparing tokens
 #include "http/message.h"
 
 namespace osn::http {
@@ -29,8 +30,5 @@ struct Request {
   std::string_view header(std::string_view name) const;
   bool has_header(std::string_view name) const;
 };
-
-// ASCII case-insensitive comparison, as field names and tokens are compared.
-bool equals_ignore_case(std::string_view a, std::string_view b);
 
 }  // namespace osn::http

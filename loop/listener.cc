@@ -20,21 +20,49 @@ Listener::Listener(Loop& loop, kio::Fd listening_socket, ConnectionCallback on_c
   watcher_.unref();
 }
 
+Listener::Listener(Loop& loop, kio::Fd listening_socket, StreamCallback on_connection)
+    : Listener(loop, std::move(listening_socket),
+               ConnectionCallback([&loop, cb = std::move(on_connection)](kio::Fd fd) {
+                 cb(Stream::adopt(loop, std::move(fd)));
+               })) {}
+
 Listener::~Listener() {
-  if (destroyed_flag_) *destroyed_flag_ = true;
   watcher_.stop();
   set_active(false);
+}
+
+namespace {
+template <class Callback>
+kio::Result<std::unique_ptr<Listener>> bind_and_start(Loop& loop, const kio::SocketAddress& address,
+                                                      Callback on_connection,
+                                                      kio::ListenOptions options) {
+  auto fd = kio::tcp_listen(address, options);
+  if (!fd) return fd.error();
+  auto listener = std::make_unique<Listener>(loop, std::move(*fd), std::move(on_connection));
+  if (auto s = listener->start(); !s) return s.error();
+  return listener;
+}
+}  // namespace
+
+kio::Result<std::unique_ptr<Listener>> Listener::listen_tcp(Loop& loop, std::string_view host,
+                                                           uint16_t port, StreamCallback on_connection) {
+  auto address = kio::SocketAddress::ip(host, port);
+  if (!address) return address.error();
+  return bind_and_start(loop, *address, std::move(on_connection), {});
+}
+
+kio::Result<std::unique_ptr<Listener>> Listener::listen_tcp(Loop& loop,
+                                                           const kio::SocketAddress& address,
+                                                           StreamCallback on_connection,
+                                                           kio::ListenOptions options) {
+  return bind_and_start(loop, address, std::move(on_connection), options);
 }
 
 kio::Result<std::unique_ptr<Listener>> Listener::listen_tcp(Loop& loop,
                                                            const kio::SocketAddress& address,
                                                            ConnectionCallback on_connection,
                                                            kio::ListenOptions options) {
-  auto fd = kio::tcp_listen(address, options);
-  if (!fd) return fd.error();
-  auto listener = std::make_unique<Listener>(loop, std::move(*fd), std::move(on_connection));
-  if (auto s = listener->start(); !s) return s.error();
-  return listener;
+  return bind_and_start(loop, address, std::move(on_connection), options);
 }
 
 kio::Status Listener::start() {
@@ -55,8 +83,7 @@ uint16_t Listener::port() const {
 }
 
 void Listener::accept_pending() {
-  bool destroyed = false;
-  destroyed_flag_ = &destroyed;
+  DestroyGuard guard(destroy_flag_);
   for (size_t n = 0; max_accepts_ == 0 || n < max_accepts_; ++n) {
     if (!is_active()) break;  // a callback stopped us
     auto conn = kio::accept_connection(fd_.get());
@@ -66,17 +93,15 @@ void Listener::accept_pending() {
       if (err.is(ECONNABORTED)) continue;  // the client gave up while queued: next one
       if (err.is(EMFILE) || err.is(ENFILE)) shed_one_connection();
       report(err);
-      if (!destroyed) loop().drain_ticks();
-      if (destroyed) return;
-      break;
+      if (!guard.destroyed()) loop().drain_ticks();
+      return;
     }
     ++accepted_;
     on_connection_(std::move(*conn));
     // Ticks run after every callback, before the next connection's (a tick may delete us).
-    if (!destroyed) loop().drain_ticks();
-    if (destroyed) return;
+    if (!guard.destroyed()) loop().drain_ticks();
+    if (guard.destroyed()) return;
   }
-  destroyed_flag_ = nullptr;
 }
 
 void Listener::shed_one_connection() {

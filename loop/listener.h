@@ -2,7 +2,12 @@
 //
 // When a listening socket is readable its accept queue holds finished handshakes. We accept
 // in a loop until EAGAIN (one wake-up may stand for many clients), each new descriptor
-// non-blocking and close-on-exec, and hand it to on_connection — which owns it from then on.
+// non-blocking and close-on-exec, and hand it to the connection callback in one of two forms:
+//   * a Stream& (the common case, Node's net.createServer): the loop owns the stream and keeps
+//     it until it closes — after the peer's end, on an error, or by close(); Stream::take()
+//     makes it yours (loop/stream.h);
+//   * a kio::Fd: the descriptor is yours from then on (the HTTP server wraps it itself).
+// listen_tcp() binds, listens and starts accepting: there is no separate start() to call.
 // Running out of descriptors (EMFILE) is survived with the reserved-descriptor trick: we keep
 // one spare fd open; when accept fails with EMFILE we close the spare, accept the connection,
 // close it at once (the client sees a clean close rather than hanging in the queue), and
@@ -11,24 +16,37 @@
 #pragma once
 
 #include <functional>
+#include <memory>
+#include <string_view>
 
 #include "kernel-io/fd.h"
 #include "kernel-io/socket.h"
+#include "loop/destroy_guard.h"
 #include "loop/handle.h"
 #include "loop/io_watcher.h"
 #include "loop/loop.h"
+#include "loop/stream.h"
 
 namespace osn::loop {
 
 class Listener final : public Handle {
  public:
-  using ConnectionCallback = std::function<void(kio::Fd connection)>;
+  using StreamCallback = std::function<void(Stream& connection)>;     // the loop owns it
+  using ConnectionCallback = std::function<void(kio::Fd connection)>;  // you own it
   using ErrorCallback = std::function<void(const kio::SysError&)>;
 
+  // Over a listening socket someone else made; call start() to begin accepting.
+  Listener(Loop& loop, kio::Fd listening_socket, StreamCallback on_connection);
   Listener(Loop& loop, kio::Fd listening_socket, ConnectionCallback on_connection);
   ~Listener() override;
 
-  // socket + bind + listen + Listener, in one step (port 0 picks a free port).
+  // socket + bind + listen + Listener + start(), in one step (port 0 picks a free port).
+  static kio::Result<std::unique_ptr<Listener>> listen_tcp(Loop& loop, std::string_view host,
+                                                           uint16_t port, StreamCallback on_connection);
+  static kio::Result<std::unique_ptr<Listener>> listen_tcp(Loop& loop,
+                                                           const kio::SocketAddress& address,
+                                                           StreamCallback on_connection,
+                                                           kio::ListenOptions options = {});
   static kio::Result<std::unique_ptr<Listener>> listen_tcp(Loop& loop,
                                                            const kio::SocketAddress& address,
                                                            ConnectionCallback on_connection,
@@ -61,7 +79,7 @@ class Listener final : public Handle {
   size_t max_accepts_ = 0;
   uint64_t accepted_ = 0;
   uint64_t refused_emfile_ = 0;
-  bool* destroyed_flag_ = nullptr;
+  DestroyFlag destroy_flag_;  // a connection callback may destroy the Listener
 };
 
 }  // namespace osn::loop

@@ -1,10 +1,11 @@
 // loop/stream.cc — non-blocking reads, the write queue, partial writes and backpressure.
 //
-// Lifetime while calling out: call_out() points destroyed_flag_ at a local bool that the
-// destructor sets. After every user callback we check it and return at once if the Stream is
-// gone — a callback may delete the very object whose member function is running. call_out()
-// also drains the next_tick queue after each callback: one readable event may mean several
-// on_data calls (and one flush several write callbacks), and ticks run between them.
+// Lifetime while calling out: call_out() runs a user callback under a DestroyGuard
+// (loop/destroy_guard.h) and reports whether the Stream survived it — a callback may delete
+// the very object whose member function is running. call_out() also drains the next_tick
+// queue after each callback: one readable event may mean several on_data calls (and one flush
+// several write callbacks), and ticks run between them. A loop-owned Stream is never deleted
+// inside its callbacks: the StreamKeeper frees it in a close phase (loop/stream_keeper.h).
 #include "loop/stream.h"
 
 #include <sys/uio.h>
@@ -13,6 +14,7 @@
 
 #include "kernel-io/io.h"
 #include "kernel-io/socket.h"
+#include "loop/stream_keeper.h"
 
 namespace osn::loop {
 
@@ -29,25 +31,27 @@ Stream::Stream(Loop& loop, kio::Fd fd)
 }
 
 Stream::~Stream() {
-  if (destroyed_flag_) *destroyed_flag_ = true;
   watcher_.stop();
   set_active(false);
 }
 
+Stream& Stream::adopt(Loop& loop, kio::Fd fd) {
+  return StreamKeeper::of(loop).keep(std::make_unique<Stream>(loop, std::move(fd)));
+}
+
+std::unique_ptr<Stream> Stream::take() {
+  if (keeper_ == nullptr || is_closing()) return nullptr;
+  close_when_flushed_ = false;  // yours now: nothing closes by itself
+  return keeper_->release(*this);
+}
+
 template <class F>
 bool Stream::call_out(F&& callback) {
-  bool destroyed = false;
-  bool* outer = destroyed_flag_;
-  destroyed_flag_ = &destroyed;
+  DestroyGuard guard(destroy_flag_);
   Loop& loop = this->loop();  // the Loop outlives us; `this` may not outlive the callback
   callback();
   loop.drain_ticks();  // as after every callback (a tick may destroy this Stream too)
-  if (destroyed) {
-    if (outer) *outer = true;  // tell every enclosing call_out too
-    return false;
-  }
-  destroyed_flag_ = outer;
-  return true;
+  return !guard.destroyed();
 }
 
 void Stream::read_start(DataCallback on_data) {
@@ -83,26 +87,32 @@ void Stream::read_available() {
       if (!n.error().would_block()) fail(n.error());
       return;
     }
-    if (*n == 0) {  // end of stream: the peer will send no more
-      read_stop();
-      if (on_end_) {
-        Callback cb = on_end_;
-        cb();
-      }
-      return;
-    }
+    if (*n == 0) return reached_end();  // end of stream: the peer will send no more
     if (!call_out([&] { on_data_(std::string_view(buf.data(), *n)); })) return;
     if (*n < buf.size()) return;  // drained the socket: no need to try again now
   }
 }
 
-bool Stream::write(std::string data, WriteCallback done) {
+// The peer half-closed. A loop-owned stream then ends its side too, once what it still owes
+// is written, as a Node socket does (allowHalfOpen: false); one you own waits for you.
+void Stream::reached_end() {
+  read_stop();
+  if (on_end_ && !call_out([cb = on_end_] { cb(); })) return;
+  if (keeper_ == nullptr || is_closing()) return;
+  if (write_queue_.empty()) {
+    close();
+  } else {
+    close_when_flushed_ = true;
+  }
+}
+
+bool Stream::write(std::string_view data, WriteCallback done) {
   if (!fd_.valid() || write_side_closed_ || shutdown_requested_) {
     if (done) loop().defer_to_pending([done] { done(kio::SysError{"write", EPIPE}); });
     return false;
   }
   size_t offset = 0;
-  if (write_queue_.empty()) {  // fast path: try the system call right away
+  if (write_queue_.empty()) {  // fast path: the system call, straight from the caller's bytes
     auto n = kio::write_some(fd_.get(), data);
     if (n && *n == data.size()) {
       if (done) loop().defer_to_pending([done = std::move(done)] { done({}); });
@@ -113,11 +123,24 @@ bool Stream::write(std::string data, WriteCallback done) {
     // so it is reported from the loop, never from inside write().
     if (n) offset = *n;
   }
-  queued_bytes_ += data.size() - offset;
-  write_queue_.push_back(WriteRequest{std::move(data), offset, std::move(done)});
+  enqueue(data.substr(offset), std::move(done));
   update_interest();
   if (queued_bytes_ >= high_water_) need_drain_ = true;
   return queued_bytes_ < high_water_;
+}
+
+// Copies bytes the kernel did not take. A write joins the request queued before it when that
+// one has no callback (one buffer, one iovec, one allocation less); the new write's callback,
+// if any, becomes the joined request's and fires when its last byte is out — when it is due.
+void Stream::enqueue(std::string_view bytes, WriteCallback done) {
+  queued_bytes_ += bytes.size();
+  if (!write_queue_.empty() && !write_queue_.back().done) {
+    WriteRequest& last = write_queue_.back();
+    last.data.append(bytes);
+    last.done = std::move(done);
+    return;
+  }
+  write_queue_.push_back(WriteRequest{std::string(bytes), 0, std::move(done)});
 }
 
 void Stream::flush_write_queue() {
@@ -135,7 +158,7 @@ void Stream::flush_write_queue() {
     }
     size_t written = *n;
     queued_bytes_ -= written;
-    while (written > 0) {
+    while (!write_queue_.empty()) {
       WriteRequest& front = write_queue_.front();
       size_t left = front.data.size() - front.offset;
       if (written < left) {  // partial: this request stays first in line
@@ -154,6 +177,7 @@ void Stream::flush_write_queue() {
     if (on_drain_ && !call_out([cb = on_drain_] { cb(); })) return;
   }
   if (shutdown_requested_ && write_queue_.empty()) finish_shutdown();
+  if (close_when_flushed_ && write_queue_.empty() && !is_closing()) close();
 }
 
 void Stream::shutdown(WriteCallback done) {
@@ -183,12 +207,12 @@ void Stream::fail(const kio::SysError& error) {
   queued_bytes_ = 0;
   for (WriteRequest& r : failed)
     if (r.done && !call_out([&] { r.done(error); })) return;
-  if (on_error_) {
-    if (!call_out([cb = on_error_, &error] { cb(error); })) return;
-  } else {
+  if (on_error_ && !call_out([cb = on_error_, &error] { cb(error); })) return;
+  if (!on_error_ || keeper_ != nullptr) {
     close();
+  } else if (fd_.valid()) {
+    update_interest();
   }
-  if (fd_.valid()) update_interest();
 }
 
 void Stream::stop_watching() {
@@ -205,6 +229,15 @@ void Stream::stop_watching() {
   watcher_.stop();
   set_active(false);
   (void)fd_.close();
+  if (Callback cb = std::move(on_close_)) loop().queue_close_callback(std::move(cb));
+  if (keeper_ != nullptr) {
+    // Loop-owned: freed in the next close phase, after this one has run every close callback
+    // (Handle::close queues the caller's after this one, and it may still name the stream).
+    Loop& loop = this->loop();
+    loop.queue_close_callback([&loop, this] {
+      loop.queue_close_callback([this] { keeper_->destroy(*this); });
+    });
+  }
 }
 
 }  // namespace osn::loop

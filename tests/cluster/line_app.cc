@@ -22,22 +22,24 @@ class LineApp {
  public:
   explicit LineApp(WorkerContext& ctx) : ctx_(ctx) {}
 
+  // The loop owns each connection's Stream (it closes after the client's end or an error);
+  // the app keeps its own state per connection until the stream says it closed.
   void accept(kio::Fd fd) {
     const int key = next_key_++;
+    loop::Stream& stream = loop::Stream::adopt(ctx_.loop(), std::move(fd));
     auto conn = std::make_unique<Conn>();
-    conn->stream = std::make_unique<loop::Stream>(ctx_.loop(), std::move(fd));
-    conn->stream->on_end([this, key] { conns_.erase(key); });
-    conn->stream->on_error([this, key](const kio::SysError&) { conns_.erase(key); });
-    conn->stream->read_start([this, key](std::string_view data) { on_data(key, data); });
+    conn->stream = &stream;
     conns_.emplace(key, std::move(conn));
+    stream.on_close([this, key] { conns_.erase(key); });
+    stream.read_start([this, key](std::string_view data) { on_data(key, data); });
   }
 
   void shutdown() {
-    for (auto it = conns_.begin(); it != conns_.end();)
-      it = it->second->busy || it->second->served == 0 ? std::next(it) : conns_.erase(it);  // idle: close
+    for (auto& [key, c] : conns_)
+      if (!c->busy && c->served > 0) c->stream->close();  // idle: close
     ctx_.loop().set_timeout(kFirstRequestGraceMs, [this] {
-      for (auto it = conns_.begin(); it != conns_.end();)
-        it = it->second->served == 0 ? conns_.erase(it) : std::next(it);
+      for (auto& [key, c] : conns_)
+        if (c->served == 0) c->stream->close();
     });
   }
 
@@ -55,7 +57,7 @@ class LineApp {
   static constexpr uint64_t kFirstRequestGraceMs = 1000;
 
   struct Conn {
-    std::unique_ptr<loop::Stream> stream;
+    loop::Stream* stream = nullptr;  // loop-owned; valid until its on_close erases this Conn
     std::string buffer;
     int served = 0;  // lines answered
     bool busy = false;
@@ -114,12 +116,12 @@ class LineApp {
     if (!c) return;
     c->stream->write(text + "\n");
     ++c->served;
-    if (ctx_.shutting_down() && !c->busy) conns_.erase(key);  // answered: now it may close
+    if (ctx_.shutting_down() && !c->busy) c->stream->close();  // answered: now it may close
   }
 
   Conn* find(int key) {
-    auto it = conns_.find(key);
-    return it == conns_.end() ? nullptr : it->second.get();
+    auto it = conns_.find(key);  // a closed connection is gone, though on_close has not run yet
+    return it == conns_.end() || it->second->stream->is_closing() ? nullptr : it->second.get();
   }
 
   WorkerContext& ctx_;

@@ -113,6 +113,57 @@ TEST_P(StreamTest, SeveralMegabytesThroughASmallSendBufferOverTcp) {
   big_write(std::move(*pair), 4 << 20, 128 * 1024);
 }
 
+TEST_P(StreamTest, WriteTakesAViewAndTheCallersBytesMayChangeRightAfter) {
+  // write(std::string_view) sends from the caller's buffer and copies only what the kernel
+  // did not take: the caller may reuse its buffer as soon as write() returns.
+  auto pair = looptest::unix_pair();
+  ASSERT_TRUE(pair);
+  ASSERT_TRUE(kio::set_send_buffer(pair->a.get(), 4096));
+  Stream writer(loop, std::move(pair->a));
+  Stream reader(loop, std::move(pair->b));
+  const std::string expected = pattern(300'000);
+  std::string buffer = expected;
+  writer.write(buffer);
+  ASSERT_GT(writer.write_queue_bytes(), 0u) << "the test needs a partial write";
+  EXPECT_LT(writer.write_queue_bytes(), expected.size()) << "the kernel took the first part";
+  buffer.assign(buffer.size(), '!');  // the caller reuses its buffer at once
+  std::string received;
+  reader.read_start([&](std::string_view d) {
+    received.append(d);
+    if (received.size() >= expected.size()) {
+      reader.close();
+      writer.close();
+    }
+  });
+  run_bounded();
+  EXPECT_TRUE(received == expected) << "the queued rest was not copied before write() returned";
+}
+
+TEST_P(StreamTest, QueuedWritesCompleteInOrderEachCallbackOnce) {
+  auto pair = looptest::unix_pair();
+  ASSERT_TRUE(pair);
+  ASSERT_TRUE(kio::set_send_buffer(pair->a.get(), 4096));
+  Stream writer(loop, std::move(pair->a));
+  Stream reader(loop, std::move(pair->b));
+  Labels order;
+  writer.write(pattern(100'000), [&](kio::Status s) { order.push_back(s.ok() ? "big" : "big failed"); });
+  writer.write("a");  // no callback: joins the request before it, or the next
+  writer.write("b", [&](kio::Status s) { order.push_back(s.ok() ? "b" : "b failed"); });
+  writer.write("c");
+  writer.write("", [&](kio::Status s) { order.push_back(s.ok() ? "empty" : "empty failed"); });
+  const size_t total = 100'000 + 3;
+  std::string received;
+  reader.read_start([&](std::string_view d) {
+    received.append(d);
+    if (received.size() == total) reader.read_stop();
+  });
+  run_bounded();
+  EXPECT_EQ(order, (Labels{"big", "b", "empty"}));
+  EXPECT_EQ(received.size(), total);
+  EXPECT_EQ(received.substr(100'000), "abc");
+  EXPECT_EQ(writer.write_queue_bytes(), 0u);
+}
+
 TEST_P(StreamTest, BackpressurePastTheHighWaterMarkThenDrain) {
   auto pair = looptest::unix_pair();
   ASSERT_TRUE(pair);
