@@ -9,7 +9,7 @@
 #include "gtest/gtest.h"
 #include "kernel-io/process.h"
 #include "loop/loop.h"
-#include "tests/support/capture_program.h"
+#include "tests/support/run_program.h"
 
 namespace osn::cluster {
 namespace {
@@ -110,9 +110,9 @@ TEST(ForkChild, AMissingProgramIsReportedAsAnError) {
 // The parent program a user runs to try child_process.fork(): build/bin/fork-parent forks
 // build/bin/fork-child, exchanges three messages and has it exit with code 0.
 TEST(ForkParentExample, ForksTheChildProgramAndExchangesMessages) {
-  const std::string program = looptest::bin_dir() + "/fork-parent";
+  const std::string program = osn::test::bin_dir() + "/fork-parent";
   if (::access(program.c_str(), X_OK) != 0) GTEST_SKIP() << program << " not built (make examples)";
-  looptest::ProgramOutput run = looptest::run_program(program, {});
+  osn::test::ProgramResult run = osn::test::run_program(program, {});
   ASSERT_TRUE(run.started) << run.out;
   ASSERT_TRUE(run.finished) << "fork-parent did not finish:\n" << run.out << run.err;
   EXPECT_TRUE(run.status.exited);

@@ -136,9 +136,9 @@ TEST_F(LineServer, TheOneSecondTimerReportsTheLinesCounted) {
 
 TEST(LineServerUsage, ABadPortIsRefusedWithExit64) {
   const std::string program = locate_tool("line-server");
-  EXPECT_EQ(run_program(program, {"http"}, "").exit_code, 64);
-  EXPECT_EQ(run_program(program, {"70000"}, "").exit_code, 64);
-  EXPECT_EQ(run_program(program, {"80x"}, "").exit_code, 64);
+  EXPECT_EQ(run_program(program, {"http"}).exit_code, 64);
+  EXPECT_EQ(run_program(program, {"70000"}).exit_code, 64);
+  EXPECT_EQ(run_program(program, {"80x"}).exit_code, 64);
 }
 
 }  // namespace
