@@ -73,6 +73,12 @@ void Stream::update_interest() {
 }
 
 void Stream::handle_events(uint32_t events) {
+  // A socket that failed (a reset) says so even while nobody reads: every backend reports
+  // kError on a watched fd (loop/backend.h). A pipe is not a socket: its end shows below.
+  if (events & kError) {
+    if (auto pending = kio::socket_error(fd_.get()))
+      return fail(kio::SysError{"read", *pending != 0 ? *pending : ECONNRESET});
+  }
   if (reading_ && (events & (kReadable | kHangup | kError))) {
     if (!call_out([&] { read_available(); })) return;
   }
