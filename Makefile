@@ -85,9 +85,11 @@ BENCH_BINS   := $(patsubst tests/bench/%.cc,$(BUILD)/bench/%,$(wildcard tests/be
 obj = $(patsubst %.cc,$(BUILD)/obj/%.o,$(1))
 # The one compile line of a source file: the rule below runs it, `make compdb` writes it down.
 compile_line = $(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $(1) -o $(call obj,$(1))
-# Test objects are reached only through pattern rules, so make would delete them as
-# "intermediate" after each link and recompile every test on the next run; keep them.
+# Test and example objects are reached only through pattern rules, which makes them
+# "intermediate" to make: deleted after each link, and a missing one (a test file added since
+# the last link) not built. Naming every one of them as a target makes them ordinary files.
 .PRECIOUS: $(BUILD)/obj/%.o
+$(call obj,$(wildcard tests/*/*.cc examples/*/*.cc)):
 
 # ---- GoogleTest: system library, else built from /usr/src/googletest --------------------------
 GTEST_SRC := /usr/src/googletest/googletest
