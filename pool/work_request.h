@@ -1,6 +1,6 @@
 // pool/work_request.h — one work request, and the intrusive FIFO that holds requests.
 //
-// A request is always in exactly one place: free, staged by its loop, in the pool's FIFO (queued), in a pool
+// A request is always in exactly one place: free, in the pool's FIFO (queued), in a pool
 // thread's hands (running), or on its loop's done list (done, waiting for finish()). The list
 // links live inside the request, so queueing never allocates and cancel() can unlink a request
 // from the middle of the FIFO in O(1). Internal to pool/work_queue.cc; the pool's mutex guards
@@ -18,8 +18,7 @@ namespace osn::pool {
 class Task;
 class LoopWork;
 
-// kStaged: submitted from a finish() callback, waiting (on the loop thread) to enter the FIFO.
-enum class RequestState : uint8_t { kFree, kStaged, kQueued, kRunning, kDone };
+enum class RequestState : uint8_t { kFree, kQueued, kRunning, kDone };
 
 struct WorkRequest {
   std::unique_ptr<Task> task;

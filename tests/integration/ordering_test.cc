@@ -4,11 +4,16 @@
 // expected sequence (so the test means something without Node), and, when `node` is on PATH,
 // run examples/ordering/SCENARIO.js and require byte-identical stdout. The ordering binary is
 // found through OSN_BIN_DIR, else BUILD/bin beside this test binary; the .js files relative
-// to the repository root (the working directory of `make test`).
+// to the repository root (the working directory of `make test`). Every scenario runs twice,
+// with the pool's spin-wait fast path off and on (OSN_POOL_SPIN=0|1): it must change nothing
+// about what runs when.
 #include <gtest/gtest.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include "tests/support/capture_program.h"
 
@@ -31,36 +36,47 @@ constexpr Scenario kScenarios[] = {
     {"timers-same-deadline", "timer 1\ntimer 2\ntimer 3\ntimer 4\ntimer 5\n"},
     {"tick-between-timers", "timer 1\ntick\ntimer 2\n"},
     {"interval-clear", "interval 1\ninterval 2\ninterval 3\n"},
+    {"pool-chain", "stat 1\nimmediate\nstat 2\n"},
 };
 
-class OrderingTest : public ::testing::TestWithParam<Scenario> {};
+// A scenario, and the pool's spin mode to run it in ("0" off, "1" on).
+class OrderingTest : public ::testing::TestWithParam<std::tuple<Scenario, const char*>> {
+ protected:
+  // The child's environment is ours plus OSN_POOL_SPIN=...; a value of our own would come
+  // first and win, so drop it.
+  void SetUp() override { ::unsetenv("OSN_POOL_SPIN"); }
+  const Scenario& scenario() const { return std::get<0>(GetParam()); }
+  std::vector<std::string> spin_env() const {
+    return {std::string("OSN_POOL_SPIN=") + std::get<1>(GetParam())};
+  }
+};
 
-std::string scenario_label(const ::testing::TestParamInfo<Scenario>& info) {
-  std::string name = info.param.name;
+std::string scenario_label(const ::testing::TestParamInfo<OrderingTest::ParamType>& info) {
+  std::string name = std::get<0>(info.param).name;
   for (char& c : name)
     if (c == '-') c = '_';
-  return name;
+  return name + (std::string(std::get<1>(info.param)) == "1" ? "_spin_on" : "_spin_off");
 }
 
 TEST_P(OrderingTest, OsnodePrintsTheExpectedOrder) {
   std::string binary = bin_dir() + "/ordering";
-  auto r = run_program(binary, {GetParam().name});
+  auto r = run_program(binary, {scenario().name}, spin_env());
   ASSERT_TRUE(r.started) << binary << ": " << r.out;
-  ASSERT_TRUE(r.finished) << "ordering " << GetParam().name << " did not finish";
+  ASSERT_TRUE(r.finished) << "ordering " << scenario().name << " did not finish";
   EXPECT_TRUE(r.status.exited && r.status.exit_code == 0) << r.status.describe() << "\n" << r.err;
-  EXPECT_EQ(r.out, GetParam().expected);
+  EXPECT_EQ(r.out, scenario().expected);
 }
 
 TEST_P(OrderingTest, NodePrintsTheSameAsOsnode) {
   if (!on_path("node")) GTEST_SKIP() << "node is not on PATH: cannot compare with Node.js";
-  std::string script = std::string("examples/ordering/") + GetParam().name + ".js";
+  std::string script = std::string("examples/ordering/") + scenario().name + ".js";
   if (::access(script.c_str(), R_OK) != 0)
     GTEST_SKIP() << script << " not found: run from the repository root (make test does)";
-  auto ours = run_program(bin_dir() + "/ordering", {GetParam().name});
+  auto ours = run_program(bin_dir() + "/ordering", {scenario().name}, spin_env());
   auto node = run_program("node", {script});
   ASSERT_TRUE(ours.finished && node.finished);
   EXPECT_TRUE(node.status.exited && node.status.exit_code == 0) << node.err;
-  EXPECT_EQ(node.out, GetParam().expected) << "Node disagrees with the expected order";
+  EXPECT_EQ(node.out, scenario().expected) << "Node disagrees with the expected order";
   EXPECT_EQ(ours.out, node.out);
 }
 
@@ -71,7 +87,9 @@ TEST(Ordering, UnknownScenarioIsAUsageError) {
   EXPECT_NE(r.err.find("unknown scenario"), std::string::npos);
 }
 
-INSTANTIATE_TEST_SUITE_P(Scenarios, OrderingTest, ::testing::ValuesIn(kScenarios),
+INSTANTIATE_TEST_SUITE_P(Scenarios, OrderingTest,
+                         ::testing::Combine(::testing::ValuesIn(kScenarios),
+                                            ::testing::Values("0", "1")),
                          scenario_label);
 
 }  // namespace
