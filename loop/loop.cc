@@ -155,6 +155,7 @@ size_t Loop::run_pending_phase() {
 
 size_t Loop::run_poll_phase(int timeout_ms) {
   if (timeout_ms == 0 && nothing_to_poll()) return 0;
+  if (timeout_ms != 0 && before_blocking_poll_) before_blocking_poll_(timeout_ms);
   // Time blocked in the kernel is time the loop was idle (utilization). A wait that may not
   // block is not idleness, so only a blocking wait is timed; its end time is the new now.
   uint64_t start = timeout_ms != 0 ? kio::monotonic_ns() : 0;

@@ -12,17 +12,24 @@
 
 #include <cassert>
 
+#include "kernel-io/clock.h"
 #include "pool/thread_pool.h"
 
 namespace osn::pool {
 
 LoopWork::LoopWork(loop::Loop& loop) : loop_(loop), async_(loop, [this] { run_done_callbacks(); }) {
   async_.unref();  // requests keep the loop alive (ref_request), not this handle
+  // Optional fast path: spin for a wake-up instead of sleeping, while requests come back quickly.
+  loop.set_before_blocking_poll(
+      [this](int timeout_ms) { spinner_.before_blocking_poll(timeout_ms, in_flight_); });
   MutexLock lock(ThreadPool::process().mutex_);
   epoch_ = ThreadPool::process().epoch_;
 }
 
-LoopWork::~LoopWork() { ThreadPool::process().forget(this); }
+LoopWork::~LoopWork() {
+  loop_.set_before_blocking_poll({});
+  ThreadPool::process().forget(this);
+}
 
 LoopWork& LoopWork::of(loop::Loop& loop) {
   static const char kKey = 0;  // its address names our attachment
@@ -54,10 +61,13 @@ WorkRequest* LoopWork::find(WorkHandle handle) {
 // next wake-up (its Async send is already on the way).
 void LoopWork::run_done_callbacks() {
   RequestList batch;
+  spinner_.taking_done_list();
   {
     MutexLock lock(ThreadPool::process().mutex_);
     batch = done_.take_all();
   }
+  if (!batch.empty() && batch.front()->status.ok())
+    spinner_.came_back_after(kio::monotonic_ns() - batch.front()->queued_ns);
   while (WorkRequest* r = batch.pop_front()) finish(r);
 }
 
@@ -67,6 +77,7 @@ void LoopWork::finish(WorkRequest* r) {
   r->state = RequestState::kFree;  // the slot is ours again: no thread holds it
   if (++r->generation == 0) r->generation = 1;
   free_slots_.push_back(r->slot);
+  --in_flight_;
   loop_.unref_request();
   auto call = [&] { task->finish(status); };
   loop_.invoke(call);  // and drain next_tick callbacks, as after every callback
@@ -79,6 +90,7 @@ WorkHandle submit(loop::Loop& loop, std::unique_ptr<Task> task) {
   LoopWork& lw = LoopWork::of(loop);
   WorkRequest& r = lw.allocate(std::move(task));
   loop.ref_request();
+  ++lw.in_flight_;
   ThreadPool::process().enqueue(&r);
   return WorkHandle{r.slot, r.generation};
 }

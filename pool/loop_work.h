@@ -14,6 +14,7 @@
 
 #include "loop/async.h"
 #include "loop/loop.h"
+#include "pool/spin_wait.h"
 #include "pool/work_queue.h"
 #include "pool/work_request.h"
 
@@ -30,7 +31,10 @@ class LoopWork final : public loop::Loop::Attachment {
   WorkRequest& allocate(std::unique_ptr<Task> task);
   WorkRequest* find(WorkHandle handle);
   bool push_done(WorkRequest* r);  // pool mutex held; any thread. true: call wake()
-  void wake() { async_.send(); }    // any thread
+  void wake() {  // any thread
+    async_.send();
+    spinner_.wake_sent();  // optional fast path
+  }
 
   size_t in_pool_ = 0;  // queued or running requests of this loop (pool mutex)
   size_t wakers_ = 0;   // workers between hand_back and wake() for this loop (pool mutex)
@@ -39,10 +43,13 @@ class LoopWork final : public loop::Loop::Attachment {
  private:
   void run_done_callbacks();  // the Async callback
   void finish(WorkRequest* r);
+  friend WorkHandle submit(loop::Loop& loop, std::unique_ptr<Task> task);
 
   loop::Loop& loop_;
   loop::Async async_;
   RequestList done_;
+  size_t in_flight_ = 0;  // submitted, finish() not yet run (loop thread)
+  LoopSpinner spinner_;   // the optional fast path (pool/spin_wait.h)
   std::vector<std::unique_ptr<WorkRequest>> slots_;
   std::vector<uint32_t> free_slots_;
 };

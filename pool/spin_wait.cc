@@ -1,12 +1,15 @@
-// pool/spin_wait.cc — an idle worker's brief poll for new work, and OSN_POOL_SPIN.
+// pool/spin_wait.cc — the two brief polls of the fast path, and OSN_POOL_SPIN.
 //
-// The spin watches one atomic counter (submits_, bumped under the mutex by every enqueue) so
-// it needs no lock while it waits; when it sees a change, or its time is up, it takes the
-// mutex again and the worker's ordinary loop (pool/work_queue.cc) carries on.
+// Each spin watches one atomic counter, so it needs no lock while it waits: a worker watches
+// submits_ (bumped under the mutex by every enqueue), a loop watches wakes_ (bumped by a
+// worker right after it sent the loop's Async). On a change, or when its time is up, the
+// spinner returns to the ordinary path: the worker to its condvar loop, the loop to its
+// poll phase's kernel wait (which then returns at once, the wake-up descriptor readable).
 #include "pool/spin_wait.h"
 
 #include <sched.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "kernel-io/clock.h"
@@ -14,8 +17,13 @@
 namespace osn::pool {
 namespace {
 
-// An idle worker polls at most this long before it sleeps (measured: docs/pool.md).
+// An idle worker polls at most this long before it sleeps, a loop before its poll phase
+// blocks (measured: docs/pool.md). A loop spins only while its recent requests came back
+// within kQuickNs: generous, so that ages measured through the sleeping path (30-40 µs on an
+// idle VM) still let it try, but never for slow work (a 100 ms PBKDF2).
 constexpr uint64_t kWorkerSpinNs = 100'000;
+constexpr uint64_t kLoopSpinNs = 100'000;
+constexpr uint64_t kQuickNs = 1'000'000;
 // ... calling sched_yield() at the start and every kSpinYieldNs: the thread we wait for (the
 // loop) may have been put on *our* CPU — the scheduler likes to wake a thread next to its
 // waker, and with 5 threads on 2 cores they often share one — and then it runs only when we
@@ -31,6 +39,23 @@ inline void cpu_relax() {
 #endif
 }
 
+// Polls `changed` until it returns true or `budget_ns` pass. true: it changed.
+template <class Changed>
+bool spin_until(Changed changed, uint64_t budget_ns) {
+  const uint64_t start = kio::monotonic_ns();
+  uint64_t next_yield = start;
+  for (uint64_t now = start; now < start + budget_ns; now = kio::monotonic_ns()) {
+    if (changed()) return true;
+    if (now >= next_yield) {
+      sched_yield();
+      next_yield = now + kSpinYieldNs;
+    } else {
+      for (int i = 0; i < 16; ++i) cpu_relax();
+    }
+  }
+  return changed();
+}
+
 }  // namespace
 
 PoolSpinChoice parse_pool_spin(const char* text) {
@@ -39,8 +64,8 @@ PoolSpinChoice parse_pool_spin(const char* text) {
   if (value == "0") return {false, {}};
   if (value == "1") return {true, {}};
   return {kPoolSpinDefault, std::string(kPoolSpinVariable) + "=\"" + value +
-                                "\" is refused: it must be 0 (idle workers sleep at once) or 1 "
-                                "(they poll briefly for new work first; the default)"};
+                                "\" is refused: it must be 0 (pool threads and loops sleep at once) or "
+                                "1 (they spin briefly first; the default)"};
 }
 
 PoolSpinChoice pool_spin_from_environment() {
@@ -52,24 +77,25 @@ void WorkSpinner::spin_before_sleep(pthread_mutex_t& mutex) {
   spinning_ = true;
   const uint64_t seen = submits_.load(std::memory_order_acquire);
   pthread_mutex_unlock(&mutex);
-  const uint64_t start = kio::monotonic_ns();
-  uint64_t next_yield = start;
-  bool caught = false;
-  for (uint64_t now = start; now < start + kWorkerSpinNs; now = kio::monotonic_ns()) {
-    if (submits_.load(std::memory_order_acquire) != seen) {
-      caught = true;
-      break;
-    }
-    if (now >= next_yield) {
-      sched_yield();
-      next_yield = now + kSpinYieldNs;
-    } else {
-      for (int i = 0; i < 16; ++i) cpu_relax();
-    }
-  }
+  bool caught = spin_until(
+      [&] { return submits_.load(std::memory_order_acquire) != seen; }, kWorkerSpinNs);
   pthread_mutex_lock(&mutex);
   spinning_ = false;
   if (caught) {
+    backoff_.caught();
+  } else {
+    backoff_.missed();
+  }
+}
+
+void LoopSpinner::before_blocking_poll(int timeout_ms, size_t in_flight) {
+  if (!on_ || in_flight == 0 || recent_age_ns_ > kQuickNs) return;
+  const uint64_t seen = wakes_seen_;
+  if (wakes_.load(std::memory_order_acquire) != seen) return;  // a wake-up is already there
+  if (!backoff_.should_spin()) return;
+  uint64_t budget = kLoopSpinNs;
+  if (timeout_ms > 0) budget = std::min<uint64_t>(budget, uint64_t(timeout_ms) * 1'000'000u);
+  if (spin_until([&] { return wakes_.load(std::memory_order_acquire) != seen; }, budget)) {
     backoff_.caught();
   } else {
     backoff_.missed();

@@ -1,14 +1,17 @@
-// pool/spin_wait.h — the pool's optional fast path: an idle worker polls for new work briefly
-// before it sleeps on the condition variable. Not part of lab 04; the queue works without it.
+// pool/spin_wait.h — the pool's optional fast path: spin briefly instead of sleeping, on both
+// sides of the queue. Not part of lab 04; the queue works the same without it.
 //
-// Why: a sleeping worker costs the submitter a futex wake-up and the worker a trip through
-// the scheduler (µs on an idle machine, tens of µs on a VM). A worker that is still awake when
-// the next request comes takes it at once. What it does NOT do: it never touches the done list,
-// the loop or the order of anything — requests still leave the FIFO oldest first, and their
-// callbacks still run only in the loop's poll phase, the done list taken once per wake-up.
-// Switch: OSN_POOL_SPIN=0|1 (read when the pool starts; default on, chosen by measurement:
-// docs/pool.md). Thread affinity: every member is called with the pool mutex held, except
-// that spin_before_sleep() releases it while it spins.
+// Why: a sleeping thread costs its waker a system call (futex, eventfd write) and itself a
+// trip through the scheduler — µs on an idle machine, 10-30 µs to wake an idle CPU of a VM.
+// Two spinners, each bounded and backing off when it keeps missing (SpinBackoff):
+//  * WorkSpinner: an idle worker polls for a new submit before it sleeps on the condvar;
+//  * LoopSpinner: a loop whose poll phase is about to block, with pool requests in flight
+//    that lately came back quickly, polls for a worker's wake-up first.
+// What they do NOT do: change what runs when. Requests still leave the FIFO oldest first;
+// the worker still writes the loop's wake-up descriptor; callbacks still run only in the poll
+// phase, the done list taken once per wake-up. The loop's spin only makes the poll phase's
+// kernel wait that follows return at once instead of sleeping.
+// Switch: OSN_POOL_SPIN=0|1 (default on, chosen by measurement: docs/pool.md).
 #pragma once
 
 #include <pthread.h>
@@ -61,7 +64,8 @@ class SpinBackoff {
   uint32_t missed_in_a_row_ = 0;
 };
 
-// One spinning worker at a time. work_queue.cc calls it at three points: before a worker
+// The workers' half. Thread affinity: pool mutex held for every member, except that
+// spin_before_sleep() releases it while it spins. One spinning worker at a time. work_queue.cc calls it at three points: before a worker
 // sleeps (spin_before_sleep), when a request is queued (work_submitted), and before it
 // signals the condition variable (spinning: if a worker is awake and looking, no signal).
 class WorkSpinner {
@@ -82,6 +86,29 @@ class WorkSpinner {
   bool on_ = kPoolSpinDefault;
   bool spinning_ = false;
   std::atomic<uint64_t> submits_{0};
+  SpinBackoff backoff_;
+};
+
+// The loop's half, owned by one loop's LoopWork (pool/loop_work.h). Thread affinity: the loop
+// thread, except wake_sent() (any thread: the worker that just sent the loop's Async).
+class LoopSpinner {
+ public:
+  LoopSpinner() : on_(pool_spin_from_environment().on) {}
+  // Before the done list is taken: wake-ups counted after this are for what comes next.
+  void taking_done_list() { wakes_seen_ = wakes_.load(std::memory_order_acquire); }
+  // How long the first request of a taken batch was out (submit to callback).
+  void came_back_after(uint64_t ns) { recent_age_ns_ = (recent_age_ns_ * 3 + ns) / 4; }
+  // Just before the poll phase may block for `timeout_ms` (-1: no limit): with `in_flight`
+  // requests out, no wake-up sent since the list was taken, and recent ones quick, polls for
+  // a worker's wake_sent() for up to kLoopSpinNs. Runs nothing.
+  void before_blocking_poll(int timeout_ms, size_t in_flight);
+  void wake_sent() { wakes_.fetch_add(1, std::memory_order_release); }
+
+ private:
+  bool on_;
+  uint64_t wakes_seen_ = 0;
+  uint64_t recent_age_ns_ = 0;
+  std::atomic<uint64_t> wakes_{0};
   SpinBackoff backoff_;
 };
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <ostream>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -40,6 +41,9 @@ constexpr Scenario kScenarios[] = {
 };
 
 // A scenario, and the pool's spin mode to run it in ("0" off, "1" on).
+// gtest prints a parameter in failure messages: the scenario's name, not its bytes.
+void PrintTo(const Scenario& s, std::ostream* os) { *os << s.name; }
+
 class OrderingTest : public ::testing::TestWithParam<std::tuple<Scenario, const char*>> {
  protected:
   // The child's environment is ours plus OSN_POOL_SPIN=...; a value of our own would come
