@@ -61,14 +61,27 @@ WorkRequest* LoopWork::find(WorkHandle handle) {
 // next wake-up (its Async send is already on the way).
 void LoopWork::run_done_callbacks() {
   RequestList batch;
+  start_fresh_if_forked();
   spinner_.taking_done_list();
   {
-    MutexLock lock(ThreadPool::process().mutex_);
+    MutexLock lock(done_mutex_);
     batch = done_.take_all();
   }
   if (!batch.empty() && batch.front()->status.ok())
     spinner_.came_back_after(kio::monotonic_ns() - batch.front()->queued_ns);
   while (WorkRequest* r = batch.pop_front()) finish(r);
+}
+
+// fork() copies only the calling thread: a loop carried into a child may find its done mutex
+// held by a parent's worker that does not exist here, and requests that will never come back.
+// Those stay the parent's; the child's loop starts with a fresh mutex and an empty list.
+void LoopWork::start_fresh_if_forked() {
+  if (epoch_ == ThreadPool::process().epoch_) return;
+  pthread_mutex_init(&done_mutex_, nullptr);
+  done_ = RequestList{};
+  MutexLock lock(ThreadPool::process().mutex_);
+  in_pool_ = 0;
+  epoch_ = ThreadPool::process().epoch_;
 }
 
 void LoopWork::finish(WorkRequest* r) {
@@ -88,6 +101,7 @@ void LoopWork::finish(WorkRequest* r) {
 WorkHandle submit(loop::Loop& loop, std::unique_ptr<Task> task) {
   assert(loop.in_loop_thread());
   LoopWork& lw = LoopWork::of(loop);
+  lw.start_fresh_if_forked();
   WorkRequest& r = lw.allocate(std::move(task));
   loop.ref_request();
   ++lw.in_flight_;

@@ -8,6 +8,8 @@
 // and runs each request's finish() on the loop thread (libuv's uv__work_done).
 #pragma once
 
+#include <pthread.h>
+
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -20,8 +22,8 @@
 
 namespace osn::pool {
 
-// Owned by the loop (a Loop::Attachment). Slots: loop thread only; done_, in_pool_, wakers_:
-// pool mutex.
+// Owned by the loop (a Loop::Attachment). Slots: loop thread only; done_: done_mutex_;
+// in_pool_: the pool mutex.
 class LoopWork final : public loop::Loop::Attachment {
  public:
   explicit LoopWork(loop::Loop& loop);
@@ -30,23 +32,24 @@ class LoopWork final : public loop::Loop::Attachment {
 
   WorkRequest& allocate(std::unique_ptr<Task> task);
   WorkRequest* find(WorkHandle handle);
-  bool push_done(WorkRequest* r);  // pool mutex held; any thread. true: call wake()
+  bool push_done(WorkRequest* r);  // any thread; takes done_mutex_. true: call wake()
   void wake() {  // any thread
     async_.send();
     spinner_.wake_sent();  // optional fast path
   }
 
   size_t in_pool_ = 0;  // queued or running requests of this loop (pool mutex)
-  size_t wakers_ = 0;   // workers between hand_back and wake() for this loop (pool mutex)
   uint64_t epoch_ = 0;  // the pool's fork epoch when this loop first used it
 
  private:
   void run_done_callbacks();  // the Async callback
+  void start_fresh_if_forked();
   void finish(WorkRequest* r);
   friend WorkHandle submit(loop::Loop& loop, std::unique_ptr<Task> task);
 
   loop::Loop& loop_;
   loop::Async async_;
+  pthread_mutex_t done_mutex_ = PTHREAD_MUTEX_INITIALIZER;
   RequestList done_;
   size_t in_flight_ = 0;  // submitted, finish() not yet run (loop thread)
   LoopSpinner spinner_;   // the optional fast path (pool/spin_wait.h)

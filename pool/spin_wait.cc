@@ -29,6 +29,9 @@ constexpr uint64_t kQuickNs = 1'000'000;
 // waker, and with 5 threads on 2 cores they often share one — and then it runs only when we
 // stop. With nobody else to run, a yield is one cheap system call that returns at once.
 constexpr uint64_t kSpinYieldNs = 2'000;
+// Between two looks at the counter, a burst of PAUSEs: fewer cache-line reads while the other
+// side writes it (2 and 16 measured the same round trip here).
+constexpr int kRelaxesPerCheck = 16;
 
 // A hint to the CPU that this thread is spinning (x86 PAUSE, ARM YIELD).
 inline void cpu_relax() {
@@ -50,7 +53,7 @@ bool spin_until(Changed changed, uint64_t budget_ns) {
       sched_yield();
       next_yield = now + kSpinYieldNs;
     } else {
-      for (int i = 0; i < 16; ++i) cpu_relax();
+      for (int i = 0; i < kRelaxesPerCheck; ++i) cpu_relax();
     }
   }
   return changed();

@@ -62,8 +62,8 @@ void ThreadPool::forget(LoopWork* lw) {
     r = next;
   }
   // Requests of a pre-fork epoch ran in the parent's threads; they never come back here.
-  // Wait for running requests, and for workers about to wake this loop.
-  while ((lw->in_pool_ > 0 || lw->wakers_ > 0) && lw->epoch_ == epoch_)
+  // Wait for running requests: a worker counts one off only after its hand-back and wake-up.
+  while (lw->in_pool_ > 0 && lw->epoch_ == epoch_)
     pthread_cond_wait(&request_left_, &mutex_);
 }
 

@@ -1,16 +1,17 @@
 // pool/work_queue.cc — lab 04: the mutex, the condition variable, the workers' loop, and the
 // hand-back to the loop thread. Read it beside libuv's src/threadpool.c: the same design.
 //
-//   loop thread            pool mutex guards: FIFO, every loop's done list, counters
-//   submit() --push--> [ FIFO of requests ] --pop--> osn-pool-N: run() without the lock
+//   loop thread            pool mutex: the FIFO, the idle count, the counters
+//   submit() --push--> [ FIFO of requests ] --pop--> osn-pool-N: run() without a lock
 //                                                           |
 //   finish() <--Async-- [ loop's done list ] <--push--------+
+//                       (that loop's own done mutex, as libuv's wq_mutex)
 //
-// Invariants: a worker holds the mutex only to pop, to push back and to count — never while
-// running a task. An idle worker sleeps on `work_available_`; enqueue() signals only when a
-// worker is idle (and not already signalled). A loop is woken (Async::send, outside the
-// mutex) when its done list goes from empty to non-empty; the loop takes the whole list once
-// per wake-up (pool/loop_work.cc), so a request finished meanwhile waits for the next wake-up.
+// Invariants: a worker holds the pool mutex only to pop and to count — never while running a
+// task. An idle worker sleeps on `work_available_`; enqueue() signals only when a worker is
+// idle (and not already signalled). A loop is woken (Async::send, no lock held) when its done
+// list goes from empty to non-empty; the loop takes the whole list once per wake-up
+// (pool/loop_work.cc), so a request finished meanwhile waits for the next wake-up.
 // Around it, not part of the lesson: pool/thread_pool.cc (one pool per process, fork, stats)
 // and the optional spin of pool/spin_wait.h (three calls to spinner_, each marked).
 #include "pool/thread_pool.h"
@@ -80,24 +81,25 @@ void ThreadPool::work_loop() {
     if (stopping_) break;
     WorkRequest* r = take_oldest();
     pthread_mutex_unlock(&mutex_);
+    r->started_ns = kio::monotonic_ns();  // (clocks are read outside the lock: shorter holds)
     r->task->run();  // the blocking part: no lock held
+    LoopWork* owner = r->owner;
+    const uint64_t waited_ns = r->started_ns - r->queued_ns;
+    hand_back(r);  // from here on, r is its loop's: not touched again
     pthread_mutex_lock(&mutex_);
-    if (LoopWork* loop = hand_back(r)) {
-      // Wake the loop *outside* the lock: a loop woken while we still held the mutex would
-      // wake up only to block on it. wakers_ keeps its LoopWork alive until we are done.
-      pthread_mutex_unlock(&mutex_);
-      loop->wake();
-      pthread_mutex_lock(&mutex_);
-      if (--loop->wakers_ == 0 && loop->in_pool_ == 0) pthread_cond_broadcast(&request_left_);
-    }
+    --running_;
+    ++completed_;
+    wait_.record(waited_ns);
+    // The loop's LoopWork stayed alive until now: forget() waits for in_pool_ to reach 0.
+    if (--owner->in_pool_ == 0) pthread_cond_broadcast(&request_left_);
   }
   pthread_mutex_unlock(&mutex_);
 }
 
-// Mutex held. Wakes one idle worker, unless every idle one is already on its way or one is
-// spinning (it will see the request without a wake-up): a futex wake is a system call.
+// Mutex held, a request just queued. Wakes one idle worker unless every idle one is already
+// on its way: a futex wake-up is a system call, and a woken thread competes for a CPU.
 void ThreadPool::wake_a_worker() {
-  if (spinner_.spinning()) return;  // optional fast path: it is awake and looking
+  if (spinner_.spinning() && queue_.size() == 1) return;  // optional fast path: it takes this one
   if (idle_threads_ <= signalled_) return;
   ++signalled_;
   pthread_cond_signal(&work_available_);
@@ -108,29 +110,21 @@ WorkRequest* ThreadPool::take_oldest() {
   WorkRequest* r = queue_.pop_front();
   r->state = RequestState::kRunning;
   ++running_;
-  wait_.record(kio::monotonic_ns() - r->queued_ns);
-  if (!queue_.empty()) wake_a_worker();  // more work: pass the baton to an idle worker
   return r;
 }
 
-// Mutex held. The request goes onto its loop's done list. Returns its loop if that loop must
-// be woken (the list was empty); the caller does it after unlocking.
-LoopWork* ThreadPool::hand_back(WorkRequest* r) {
-  --running_;
-  ++completed_;
-  r->state = RequestState::kDone;
+// No pool lock held. The request goes onto its loop's done list (under that loop's own
+// mutex, as libuv's wq_mutex: loops and workers do not queue behind submits for it), and the
+// loop is woken if the list was empty. Several completions before the loop looks cost one
+// wake-up: Async::send coalesces, and only an empty list sends at all.
+void ThreadPool::hand_back(WorkRequest* r) {
   LoopWork* owner = r->owner;
-  --owner->in_pool_;
-  if (owner->push_done(r)) {
-    ++owner->wakers_;
-    return owner;
-  }
-  if (owner->in_pool_ == 0 && owner->wakers_ == 0) pthread_cond_broadcast(&request_left_);
-  return nullptr;
+  if (owner->push_done(r)) owner->wake();
 }
 
 // The producer (a loop thread): appends `r` to the FIFO and wakes a worker if one is idle.
 void ThreadPool::enqueue(WorkRequest* r) {
+  const uint64_t now = kio::monotonic_ns();
   MutexLock lock(mutex_);
   if (!started_) start_threads();
   if (!started_) {  // no thread to run it: report why, on the loop thread, as a result
@@ -140,7 +134,7 @@ void ThreadPool::enqueue(WorkRequest* r) {
     return;
   }
   r->state = RequestState::kQueued;
-  r->queued_ns = kio::monotonic_ns();
+  r->queued_ns = now;
   ++r->owner->in_pool_;
   ++submitted_;
   queue_.push_back(r);
@@ -161,8 +155,10 @@ bool ThreadPool::cancel(WorkRequest* r) {
   return true;
 }
 
-// Mutex held; any thread. true: the list was empty, so the caller must wake the loop.
+// Any thread (with or without the pool mutex: it comes first, then this one, never the
+// other way round). true: the list was empty, so the caller must wake the loop.
 bool LoopWork::push_done(WorkRequest* r) {
+  MutexLock lock(done_mutex_);
   bool was_empty = done_.empty();
   done_.push_back(r);
   return was_empty;

@@ -25,7 +25,8 @@ struct WorkRequest {
   LoopWork* owner = nullptr;  // the loop this request reports back to
   WorkRequest* prev = nullptr;
   WorkRequest* next = nullptr;
-  uint64_t queued_ns = 0;  // when submit() queued it (for the wait-time histogram)
+  uint64_t queued_ns = 0;   // when submit() queued it (for the wait-time histogram)
+  uint64_t started_ns = 0;  // when a pool thread took it (written by that thread)
   kio::Status status;      // what finish() will receive
   uint32_t slot = 0;       // index in the owner's slot table
   uint32_t generation = 1; // bumped when the slot is freed: stale handles stop matching
