@@ -99,7 +99,7 @@ void ThreadPool::work_loop() {
 // Mutex held, a request just queued. Wakes one idle worker unless every idle one is already
 // on its way: a futex wake-up is a system call, and a woken thread competes for a CPU.
 void ThreadPool::wake_a_worker() {
-  if (spinner_.spinning() && queue_.size() == 1) return;  // optional fast path: it takes this one
+  if (spinner_.spinning()) return;  // optional fast path: it is awake and looking
   if (idle_threads_ <= signalled_) return;
   ++signalled_;
   pthread_cond_signal(&work_available_);
@@ -110,6 +110,7 @@ WorkRequest* ThreadPool::take_oldest() {
   WorkRequest* r = queue_.pop_front();
   r->state = RequestState::kRunning;
   ++running_;
+  if (!queue_.empty()) wake_a_worker();  // more work: pass the baton to an idle worker
   return r;
 }
 
