@@ -1,10 +1,10 @@
 // pool/work_request.h — one work request, and the intrusive FIFO that holds requests.
 //
 // A request is always in exactly one place: free, in the pool's FIFO (queued), in a pool
-// thread's hands (running), or on its loop's done list (done, waiting for finish()). The list
-// links live inside the request, so queueing never allocates and cancel() can unlink a request
-// from the middle of the FIFO in O(1). Internal to pool/work_queue.cc; the pool's mutex guards
-// prev/next/state/status/queued_ns of every request that is not free.
+// thread's hands (running), or on its loop's done list (waiting for finish()). The list links
+// live inside the request, so queueing never allocates and cancel() can unlink a request from
+// the middle of the FIFO in O(1). Internal to the pool layer. The pool mutex guards the links
+// while queued and `state`; the loop's done mutex guards the links on its done list.
 #pragma once
 
 #include <cstddef>
@@ -18,6 +18,9 @@ namespace osn::pool {
 class Task;
 class LoopWork;
 
+// kRunning stays set after run(), while the request waits on its loop's done list: a worker
+// hands it back under the done mutex only, and cancel() needs no more than "not kQueued".
+// kDone: finished without running (cancelled, dropped by forget(), or the pool refused to start).
 enum class RequestState : uint8_t { kFree, kQueued, kRunning, kDone };
 
 struct WorkRequest {
