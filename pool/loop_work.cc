@@ -17,7 +17,8 @@
 
 namespace osn::pool {
 
-LoopWork::LoopWork(loop::Loop& loop) : loop_(loop), async_(loop, [this] { run_done_callbacks(); }) {
+LoopWork::LoopWork(loop::Loop& loop)
+    : loop_(loop), async_(loop, [this] { run_done_callbacks(); }) {
   async_.unref();  // requests keep the loop alive (ref_request), not this handle
   // Optional fast path: spin for a wake-up instead of sleeping, while requests come back quickly.
   loop.set_before_blocking_poll(

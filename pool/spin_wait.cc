@@ -66,9 +66,10 @@ PoolSpinChoice parse_pool_spin(const char* text) {
   std::string value = text;
   if (value == "0") return {false, {}};
   if (value == "1") return {true, {}};
-  return {kPoolSpinDefault, std::string(kPoolSpinVariable) + "=\"" + value +
-                                "\" is refused: it must be 0 (pool threads and loops sleep at once) or "
-                                "1 (they spin briefly first; the default)"};
+  return {kPoolSpinDefault,
+          std::string(kPoolSpinVariable) + "=\"" + value +
+              "\" is refused: it must be 0 (pool threads and loops sleep at once) or 1 (they "
+              "spin briefly first; the default)"};
 }
 
 PoolSpinChoice pool_spin_from_environment() {

@@ -65,9 +65,10 @@ class SpinBackoff {
 };
 
 // The workers' half. Thread affinity: pool mutex held for every member, except that
-// spin_before_sleep() releases it while it spins. One spinning worker at a time. work_queue.cc calls it at three points: before a worker
-// sleeps (spin_before_sleep), when a request is queued (work_submitted), and before it
-// signals the condition variable (spinning: if a worker is awake and looking, no signal).
+// spin_before_sleep() releases it while it spins. One spinning worker at a time.
+// work_queue.cc calls it at three points: before a worker sleeps (spin_before_sleep), when a
+// request is queued (work_submitted), and before it signals the condition variable
+// (spinning: if a worker is awake and looking, no signal).
 class WorkSpinner {
  public:
   void configure(bool on) { on_ = on; }

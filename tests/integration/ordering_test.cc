@@ -91,6 +91,29 @@ TEST(Ordering, UnknownScenarioIsAUsageError) {
   EXPECT_NE(r.err.find("unknown scenario"), std::string::npos);
 }
 
+// The pool hides no phase handle: with its fast path on, OSN_TRACE=loop shows no idle or prepare
+// handle in any iteration of the pool scenario (its callbacks run from the poll phase).
+TEST(Ordering, ThePoolNeedsNoHiddenIdleOrPrepareHandle) {
+  ::unsetenv("OSN_POOL_SPIN");
+  auto r = run_program(bin_dir() + "/ordering", {"pool-chain"},
+                       {"OSN_TRACE=loop", "OSN_POOL_SPIN=1"});
+  ASSERT_TRUE(r.finished);
+  EXPECT_EQ(r.out, "stat 1\nimmediate\nstat 2\n");
+  int iterations = 0;
+  size_t start = 0;
+  while (start < r.err.size()) {
+    size_t end = r.err.find('\n', start);
+    if (end == std::string::npos) end = r.err.size();
+    std::string line = r.err.substr(start, end - start);
+    start = end + 1;
+    if (line.find(" iteration ") == std::string::npos) continue;
+    ++iterations;
+    EXPECT_NE(line.find(" idle=0("), std::string::npos) << line;
+    EXPECT_NE(line.find(" prepare=0("), std::string::npos) << line;
+  }
+  EXPECT_GE(iterations, 2) << r.err;
+}
+
 INSTANTIATE_TEST_SUITE_P(Scenarios, OrderingTest,
                          ::testing::Combine(::testing::ValuesIn(kScenarios),
                                             ::testing::Values("0", "1")),
