@@ -32,7 +32,7 @@ class LoopWork final : public loop::Loop::Attachment {
 
   WorkRequest& allocate(std::unique_ptr<Task> task);
   WorkRequest* find(WorkHandle handle);
-  bool push_done(WorkRequest* r);  // any thread; takes done_mutex_. true: call wake()
+  bool push_done(WorkRequest* r);  // pool mutex held; takes done_mutex_. true: call wake()
   void wake() {  // any thread
     async_.send();
     spinner_.wake_sent();  // optional fast path

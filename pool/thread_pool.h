@@ -66,7 +66,7 @@ class ThreadPool {
   void work_loop();
   WorkRequest* take_oldest();
   void wake_a_worker();
-  void hand_back(WorkRequest* r);
+  bool hand_back(WorkRequest* r);
   void start_threads();
   void stop_threads();
   void reset_in_child();

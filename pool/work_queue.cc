@@ -7,8 +7,8 @@
 //   finish() <--Async-- [ loop's done list ] <--push--------+
 //                       (that loop's own done mutex, as libuv's wq_mutex)
 //
-// Invariants: a worker holds the pool mutex only to pop and to count — never while running a
-// task. An idle worker sleeps on `work_available_`; enqueue() signals only when a worker is
+// Invariants: a worker holds the pool mutex only to pop, to hand back and to count — never
+// while running a task. An idle worker sleeps on `work_available_`; enqueue() signals only when a worker is
 // idle (and not already signalled). A loop is woken (Async::send, no lock held) when its done
 // list goes from empty to non-empty; the loop takes the whole list once per wake-up
 // (pool/loop_work.cc), so a request finished meanwhile waits for the next wake-up.
@@ -83,14 +83,16 @@ void ThreadPool::work_loop() {
     pthread_mutex_unlock(&mutex_);
     r->started_ns = kio::monotonic_ns();  // (clocks are read outside the lock: shorter holds)
     r->task->run();  // the blocking part: no lock held
-    LoopWork* owner = r->owner;
-    const uint64_t waited_ns = r->started_ns - r->queued_ns;
-    hand_back(r);  // from here on, r is its loop's: not touched again
+    LoopWork* owner = r->owner;  // r itself is the loop's once it is on the done list
     pthread_mutex_lock(&mutex_);
-    --running_;
-    ++completed_;
-    wait_.record(waited_ns);
-    // The loop's LoopWork stayed alive until now: forget() waits for in_pool_ to reach 0.
+    if (hand_back(r)) {
+      // Wake the loop *outside* the lock: a loop woken while we still held the mutex would
+      // wake up only to block on it.
+      pthread_mutex_unlock(&mutex_);
+      owner->wake();
+      pthread_mutex_lock(&mutex_);
+    }
+    // The loop's LoopWork stays alive until now: forget() waits for in_pool_ to reach 0.
     if (--owner->in_pool_ == 0) pthread_cond_broadcast(&request_left_);
   }
   pthread_mutex_unlock(&mutex_);
@@ -114,13 +116,15 @@ WorkRequest* ThreadPool::take_oldest() {
   return r;
 }
 
-// No pool lock held. The request goes onto its loop's done list (under that loop's own
-// mutex, as libuv's wq_mutex: loops and workers do not queue behind submits for it), and the
-// loop is woken if the list was empty. Several completions before the loop looks cost one
-// wake-up: Async::send coalesces, and only an empty list sends at all.
-void ThreadPool::hand_back(WorkRequest* r) {
-  LoopWork* owner = r->owner;
-  if (owner->push_done(r)) owner->wake();
+// Mutex held. Counts the request done and puts it on its loop's done list (which has its own
+// mutex, as libuv's wq_mutex, so the loop takes the list without queueing behind submits).
+// true: the list was empty, so the loop must be woken. Several completions before the loop
+// looks cost one wake-up.
+bool ThreadPool::hand_back(WorkRequest* r) {
+  --running_;
+  ++completed_;
+  wait_.record(r->started_ns - r->queued_ns);
+  return r->owner->push_done(r);
 }
 
 // The producer (a loop thread): appends `r` to the FIFO and wakes a worker if one is idle.
@@ -156,8 +160,7 @@ bool ThreadPool::cancel(WorkRequest* r) {
   return true;
 }
 
-// Any thread (with or without the pool mutex: it comes first, then this one, never the
-// other way round). true: the list was empty, so the caller must wake the loop.
+// Any thread, pool mutex held (it comes first, then this one, never the other way round). true: the list was empty, so the caller must wake the loop.
 bool LoopWork::push_done(WorkRequest* r) {
   MutexLock lock(done_mutex_);
   bool was_empty = done_.empty();
