@@ -72,6 +72,7 @@ endif
 # ---- sources ----------------------------------------------------------------------------------
 LAYERS   := kernel-io loop pool http cluster
 LIB_SRCS := $(filter-out loop/backend_%.cc,$(foreach l,$(LAYERS),$(wildcard $(l)/*.cc))) $(wildcard $(BACKEND_SRCS))
+LIB_SRCS += $(wildcard pool/crypto/*.cc)
 LIB      := $(BUILD)/lib/libosn.a
 
 EXAMPLES     := $(notdir $(patsubst %/,%,$(dir $(wildcard examples/*/*.cc))))

@@ -155,6 +155,7 @@ Loop::PollTimeout Loop::poll_timeout(RunMode mode) const {
 size_t Loop::run_poll_phase() {
   const int timeout_ms = poll_timeout_.ms;
   if (timeout_ms == 0 && nothing_to_poll()) return 0;
+  if (timeout_ms != 0 && before_blocking_poll_) before_blocking_poll_(timeout_ms);
   // Time blocked in the kernel is time the loop was idle (utilization). A wait that may not
   // block is not idleness, so only a blocking wait is timed; its end time is the new now.
   uint64_t start = timeout_ms != 0 ? kio::monotonic_ns() : 0;

@@ -112,6 +112,13 @@ class Loop {
   // Thread-safe: makes a blocked poll phase return.
   void wakeup() const { wakeup_.notify(); }
 
+  // An optional busy start to a poll phase that may block (the pool's spin-wait,
+  // pool/spin_wait.h): called with the poll timeout (never 0) just before the backend waits.
+  // It may only wait — make the kernel wait that follows return sooner — never run callbacks.
+  void set_before_blocking_poll(std::function<void(int timeout_ms)> spin) {
+    before_blocking_poll_ = std::move(spin);
+  }
+
   // ---- attachments: per-loop state that a layer above keeps *in* the loop ----
   // libuv keeps the thread pool's completion queue inside uv_loop_t (wq, wq_mutex, wq_async);
   // we let a layer above attach its own object under a key of its choosing (the address of a
@@ -228,6 +235,7 @@ class Loop {
   std::unique_ptr<Backend> backend_;
   kio::WakeupChannel wakeup_;
   std::unique_ptr<IoWatcher> wakeup_watcher_;
+  std::function<void(int)> before_blocking_poll_;  // see set_before_blocking_poll
   std::atomic<std::thread::id> owner_;  // see "Thread affinity"; read from any thread
   uint64_t now_ms_ = 0;
   bool stop_requested_ = false;

@@ -3,7 +3,7 @@
 
 #include <utility>
 
-#include "pool/pbkdf2.h"
+#include "pool/crypto/pbkdf2.h"
 #include "pool/queue_work.h"
 
 namespace osn::pool {

@@ -3,27 +3,27 @@
 // Each loop that uses the pool gets one LoopWork, attached to the loop (as libuv keeps wq,
 // wq_mutex and wq_async inside uv_loop_t): the table of its requests (slots, so a WorkHandle
 // can be checked and reused without allocation), its done list, and the Async through which
-// pool threads wake it. Pool threads push finished requests onto the done list; the loop
-// drains it and runs each request's finish() on its own thread.
+// pool threads wake it. Pool threads push finished requests onto the done list; the Async's
+// callback — in the poll phase, from the loop's wake-up watcher — takes the whole list once
+// and runs each request's finish() on the loop thread (libuv's uv__work_done).
 #pragma once
 
-#include <atomic>
+#include <pthread.h>
+
 #include <cstdint>
 #include <memory>
 #include <vector>
 
 #include "loop/async.h"
 #include "loop/loop.h"
-#include "loop/phase_handle.h"
-#include "pool/thread_pool.h"
+#include "pool/spin_wait.h"
 #include "pool/work_queue.h"
 #include "pool/work_request.h"
 
 namespace osn::pool {
 
-// Per-loop side of the hand-back: the loop's done list, its Async, and its request slots.
-// Owned by the loop (a Loop::Attachment). Slots: loop thread only; done_/draining_/in_pool_:
-// pool mutex.
+// Owned by the loop (a Loop::Attachment). Slots: loop thread only; done_: done_mutex_;
+// in_pool_: the pool mutex.
 class LoopWork final : public loop::Loop::Attachment {
  public:
   explicit LoopWork(loop::Loop& loop);
@@ -32,37 +32,27 @@ class LoopWork final : public loop::Loop::Attachment {
 
   WorkRequest& allocate(std::unique_ptr<Task> task);
   WorkRequest* find(WorkHandle handle);
-  void submit(WorkRequest& r);
-  void unstage(WorkRequest* r) { staged_.unlink(r); }  // loop thread
-  bool push_done(WorkRequest* r);  // pool mutex held; any thread. true: call wake()
-  void wake() { async_.send(); }    // any thread
+  bool push_done(WorkRequest* r);  // pool mutex held; takes done_mutex_. true: call wake()
+  void wake() {  // any thread
+    async_.send();
+    spinner_.wake_sent();  // optional fast path
+  }
 
   size_t in_pool_ = 0;  // queued or running requests of this loop (pool mutex)
-  size_t wakers_ = 0;   // workers between hand_back and wake() for this loop (pool mutex)
-  std::atomic<size_t> running_here_{0};  // of in_pool_, running now (written under the mutex)
   uint64_t epoch_ = 0;  // the pool's fork epoch when this loop first used it
 
  private:
-  void drain();  // the Async callback: runs finish() of every done request
+  void run_done_callbacks();  // the Async callback
+  void start_fresh_if_forked();
   void finish(WorkRequest* r);
-  void spin_before_poll();
-  bool wait_for_done_until(uint64_t deadline);
+  friend WorkHandle submit(loop::Loop& loop, std::unique_ptr<Task> task);
 
   loop::Loop& loop_;
   loop::Async async_;
-  loop::PrepareHandle prepare_;
-  loop::IdleHandle skip_poll_sleep_;  // started: the next poll phase must not block
+  pthread_mutex_t done_mutex_ = PTHREAD_MUTEX_INITIALIZER;
   RequestList done_;
-  bool draining_ = false;       // the loop is running finish() callbacks: no wake-up needed
-  bool loop_spinning_ = false;  // the loop is polling done_ before its poll phase: ditto
-  std::atomic<bool> has_done_{false};  // !done_.empty(), for the spinning loop (no mutex)
-  size_t in_flight_ = 0;        // submitted, finish() not yet run (loop thread)
-  uint64_t recent_age_ns_ = 0;  // how old completions were when drained, smoothed
-  SpinBackoff spin_;            // loop thread
-  // Requests submitted from finish() callbacks wait here and enter the FIFO together at the
-  // end of the batch: one lock for many submits (loop thread only).
-  RequestList staged_;
-  bool in_drain_ = false;
+  size_t in_flight_ = 0;  // submitted, finish() not yet run (loop thread)
+  LoopSpinner spinner_;   // the optional fast path (pool/spin_wait.h)
   std::vector<std::unique_ptr<WorkRequest>> slots_;
   std::vector<uint32_t> free_slots_;
 };

@@ -4,12 +4,14 @@
 // *consume* them: sleep on a condition variable until there is work, take the oldest request,
 // run it without the lock, then hand it back to the loop that asked for it — the request goes
 // onto that loop's "done" list and the loop's Async wakes the loop, which runs the request's
-// finish() on the loop thread. One mutex guards the FIFO, every loop's done list and the
-// stats. See docs/pool.md for the picture and the invariants.
+// finish() on the loop thread. One mutex guards the FIFO and the stats; each loop's done
+// list has its own small mutex (as libuv's wq_mutex). The loop takes its done list once per
+// wake-up, in the poll phase. docs/pool.md has the picture and the invariants.
 //
-// The contract (lab 04's starter removes exactly pool/work_queue.cc, which implements
-// pool/thread_pool.h; this header, the loop's side in pool/loop_work.cc and the requests built
-// on top — queue_work.h, fs.h, dns.h, crypto_work.h — stay):
+// The contract (lab 04's starter removes exactly pool/work_queue.cc, which implements the
+// queue part of pool/thread_pool.h; this header, pool/thread_pool.cc (one pool per process,
+// fork, stats), the loop's side in pool/loop_work.cc, the optional spin of pool/spin_wait.h
+// and the requests built on top — queue_work.h, fs.h, dns.h, crypto_work.h — stay):
 //  * submit(): loop thread. The request is owned by the pool until its finish() has returned.
 //  * run() is called exactly once, on a pool thread, unless the request was cancelled first.
 //  * finish(status) is called exactly once, on the loop thread of the loop given to submit():

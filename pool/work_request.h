@@ -1,10 +1,10 @@
 // pool/work_request.h — one work request, and the intrusive FIFO that holds requests.
 //
-// A request is always in exactly one place: free, staged by its loop, in the pool's FIFO (queued), in a pool
-// thread's hands (running), or on its loop's done list (done, waiting for finish()). The list
-// links live inside the request, so queueing never allocates and cancel() can unlink a request
-// from the middle of the FIFO in O(1). Internal to pool/work_queue.cc; the pool's mutex guards
-// prev/next/state/status/queued_ns of every request that is not free.
+// A request is always in exactly one place: free, in the pool's FIFO (queued), in a pool
+// thread's hands (running), or on its loop's done list (waiting for finish()). The list links
+// live inside the request, so queueing never allocates and cancel() can unlink a request from
+// the middle of the FIFO in O(1). Internal to the pool layer. The pool mutex guards the links
+// while queued and `state`; the loop's done mutex guards the links on its done list.
 #pragma once
 
 #include <cstddef>
@@ -18,15 +18,18 @@ namespace osn::pool {
 class Task;
 class LoopWork;
 
-// kStaged: submitted from a finish() callback, waiting (on the loop thread) to enter the FIFO.
-enum class RequestState : uint8_t { kFree, kStaged, kQueued, kRunning, kDone };
+// kRunning stays set after run(), while the request waits on its loop's done list: a worker
+// hands it back under the done mutex only, and cancel() needs no more than "not kQueued".
+// kDone: finished without running (cancelled, dropped by forget(), or the pool refused to start).
+enum class RequestState : uint8_t { kFree, kQueued, kRunning, kDone };
 
 struct WorkRequest {
   std::unique_ptr<Task> task;
   LoopWork* owner = nullptr;  // the loop this request reports back to
   WorkRequest* prev = nullptr;
   WorkRequest* next = nullptr;
-  uint64_t queued_ns = 0;  // when submit() queued it (for the wait-time histogram)
+  uint64_t queued_ns = 0;   // when submit() queued it (for the wait-time histogram)
+  uint64_t started_ns = 0;  // when a pool thread took it (written by that thread)
   kio::Status status;      // what finish() will receive
   uint32_t slot = 0;       // index in the owner's slot table
   uint32_t generation = 1; // bumped when the slot is freed: stale handles stop matching

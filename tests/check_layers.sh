@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Layers only look down: kernel-io <- loop <- pool / http <- cluster, and cluster never
-# includes http. This script reads every #include "layer/..." and fails on one that looks up.
+# includes http. This script reads every #include "layer/..." of every file in a layer's folder
+# and its subfolders (pool/crypto/ is part of pool), and fails on one that looks up.
 set -u
 cd "$(dirname "$0")/.."
 rank() { case "$1" in kernel-io) echo 0;; loop) echo 1;; pool|http) echo 2;; cluster) echo 3;; *) echo -1;; esac; }
 bad=0
 for layer in kernel-io loop pool http cluster; do
-  for f in "$layer"/*.h "$layer"/*.cc; do
-    [ -e "$f" ] || continue
+  while IFS= read -r f; do
     while IFS= read -r inc; do
       target=${inc%%/*}
       r_self=$(rank "$layer"); r_target=$(rank "$target")
@@ -20,7 +20,7 @@ for layer in kernel-io loop pool http cluster; do
         bad=1
       fi
     done < <(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$f")
-  done
+  done < <(find "$layer" -type f \( -name '*.h' -o -name '*.cc' \) | sort)
 done
 [ "$bad" -eq 0 ] && echo "check-layers: every include looks down"
 exit "$bad"

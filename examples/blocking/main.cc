@@ -22,7 +22,7 @@
 #include "kernel-io/process.h"
 #include "loop/loop.h"
 #include "pool/crypto_work.h"
-#include "pool/pbkdf2.h"
+#include "pool/crypto/pbkdf2.h"
 #include "pool/work_queue.h"
 
 namespace {

@@ -5,7 +5,7 @@
 
 #include <array>
 
-#include "pool/sha256.h"
+#include "pool/crypto/sha256.h"
 
 namespace osn::demo {
 namespace {

@@ -17,6 +17,7 @@
 #include "kernel-io/socket.h"
 #include "loop/io_watcher.h"
 #include "loop/loop.h"
+#include "pool/fs.h"
 
 using osn::loop::Loop;
 
@@ -107,6 +108,20 @@ void interval_clear(Loop& loop, Keep& keep) {
   });
 }
 
+// A pool request chained from a pool callback, next to an immediate: the immediate runs first.
+// The first stat's callback runs in the poll phase; the second stat may well be done before
+// that callback returns, but the loop takes its done list once per wake-up (as libuv's
+// uv__work_done), so "stat 2" waits for the next poll phase, after this check phase.
+// Watch it: OSN_TRACE=loop build/bin/ordering pool-chain (both callbacks under poll).
+void pool_chain(Loop& loop, Keep&) {
+  using StatResult = osn::kio::Result<struct stat>;
+  osn::pool::fs::stat(loop, ".", [&loop](StatResult) {
+    say("stat 1");
+    loop.set_immediate([] { say("immediate"); });
+    osn::pool::fs::stat(loop, ".", [](StatResult) { say("stat 2"); });
+  });
+}
+
 struct Scenario {
   const char* name;
   void (*setup)(Loop&, Keep&);
@@ -117,7 +132,7 @@ constexpr Scenario kScenarios[] = {
     {"nested-nexttick", nested_nexttick},   {"immediate-chain", immediate_chain},
     {"timers-same-deadline", timers_same_deadline},
     {"tick-between-timers", tick_between_timers},
-    {"interval-clear", interval_clear},
+    {"interval-clear", interval_clear},     {"pool-chain", pool_chain},
 };
 
 }  // namespace

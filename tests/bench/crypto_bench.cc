@@ -10,9 +10,9 @@
 #include <cstdio>
 #include <vector>
 
-#include "pool/hex.h"
-#include "pool/pbkdf2.h"
-#include "pool/sha256.h"
+#include "pool/crypto/hex.h"
+#include "pool/crypto/pbkdf2.h"
+#include "pool/crypto/sha256.h"
 
 namespace {
 

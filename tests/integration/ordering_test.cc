@@ -4,11 +4,17 @@
 // expected sequence (so the test means something without Node), and, when `node` is on PATH,
 // run examples/ordering/SCENARIO.js and require byte-identical stdout. The ordering binary is
 // found through OSN_BIN_DIR, else BUILD/bin beside this test binary; the .js files relative
-// to the repository root (the working directory of `make test`).
+// to the repository root (the working directory of `make test`). Every scenario runs twice,
+// with the pool's spin-wait fast path off and on (OSN_POOL_SPIN=0|1): it must change nothing
+// about what runs when.
 #include <gtest/gtest.h>
+#include <stdlib.h>
 #include <unistd.h>
 
+#include <ostream>
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include "tests/support/run_program.h"
 
@@ -17,6 +23,7 @@ namespace {
 using osn::test::bin_dir;
 using osn::test::on_path;
 using osn::test::run_program;
+using osn::test::RunOptions;
 
 struct Scenario {
   const char* name;
@@ -31,36 +38,50 @@ constexpr Scenario kScenarios[] = {
     {"timers-same-deadline", "timer 1\ntimer 2\ntimer 3\ntimer 4\ntimer 5\n"},
     {"tick-between-timers", "timer 1\ntick\ntimer 2\n"},
     {"interval-clear", "interval 1\ninterval 2\ninterval 3\n"},
+    {"pool-chain", "stat 1\nimmediate\nstat 2\n"},
 };
 
-class OrderingTest : public ::testing::TestWithParam<Scenario> {};
+// A scenario, and the pool's spin mode to run it in ("0" off, "1" on).
+// gtest prints a parameter in failure messages: the scenario's name, not its bytes.
+void PrintTo(const Scenario& s, std::ostream* os) { *os << s.name; }
 
-std::string scenario_label(const ::testing::TestParamInfo<Scenario>& info) {
-  std::string name = info.param.name;
+class OrderingTest : public ::testing::TestWithParam<std::tuple<Scenario, const char*>> {
+ protected:
+  // The child's environment is ours plus OSN_POOL_SPIN=...; a value of our own would come
+  // first and win, so drop it.
+  void SetUp() override { ::unsetenv("OSN_POOL_SPIN"); }
+  const Scenario& scenario() const { return std::get<0>(GetParam()); }
+  std::vector<std::string> spin_env() const {
+    return {std::string("OSN_POOL_SPIN=") + std::get<1>(GetParam())};
+  }
+};
+
+std::string scenario_label(const ::testing::TestParamInfo<OrderingTest::ParamType>& info) {
+  std::string name = std::get<0>(info.param).name;
   for (char& c : name)
     if (c == '-') c = '_';
-  return name;
+  return name + (std::string(std::get<1>(info.param)) == "1" ? "_spin_on" : "_spin_off");
 }
 
 TEST_P(OrderingTest, OsnodePrintsTheExpectedOrder) {
   std::string binary = bin_dir() + "/ordering";
-  auto r = run_program(binary, {GetParam().name});
-  ASSERT_TRUE(r.started) << r.err;
-  ASSERT_TRUE(r.finished) << "ordering " << GetParam().name << " did not finish";
+  auto r = run_program(binary, {scenario().name}, RunOptions::with_env(spin_env()));
+  ASSERT_TRUE(r.started) << binary << ": " << r.err;
+  ASSERT_TRUE(r.finished) << "ordering " << scenario().name << " did not finish";
   EXPECT_TRUE(r.status.exited && r.status.exit_code == 0) << r.status.describe() << "\n" << r.err;
-  EXPECT_EQ(r.out, GetParam().expected);
+  EXPECT_EQ(r.out, scenario().expected);
 }
 
 TEST_P(OrderingTest, NodePrintsTheSameAsOsnode) {
   if (!on_path("node")) GTEST_SKIP() << "node is not on PATH: cannot compare with Node.js";
-  std::string script = std::string("examples/ordering/") + GetParam().name + ".js";
+  std::string script = std::string("examples/ordering/") + scenario().name + ".js";
   if (::access(script.c_str(), R_OK) != 0)
     GTEST_SKIP() << script << " not found: run from the repository root (make test does)";
-  auto ours = run_program(bin_dir() + "/ordering", {GetParam().name});
+  auto ours = run_program(bin_dir() + "/ordering", {scenario().name}, RunOptions::with_env(spin_env()));
   auto node = run_program("node", {script});
   ASSERT_TRUE(ours.finished && node.finished);
   EXPECT_TRUE(node.status.exited && node.status.exit_code == 0) << node.err;
-  EXPECT_EQ(node.out, GetParam().expected) << "Node disagrees with the expected order";
+  EXPECT_EQ(node.out, scenario().expected) << "Node disagrees with the expected order";
   EXPECT_EQ(ours.out, node.out);
 }
 
@@ -71,7 +92,32 @@ TEST(Ordering, UnknownScenarioIsAUsageError) {
   EXPECT_NE(r.err.find("unknown scenario"), std::string::npos);
 }
 
-INSTANTIATE_TEST_SUITE_P(Scenarios, OrderingTest, ::testing::ValuesIn(kScenarios),
+// The pool hides no phase handle: with its fast path on, OSN_TRACE=loop shows no idle or prepare
+// handle in any iteration of the pool scenario (its callbacks run from the poll phase).
+TEST(Ordering, ThePoolNeedsNoHiddenIdleOrPrepareHandle) {
+  ::unsetenv("OSN_POOL_SPIN");
+  auto r = run_program(bin_dir() + "/ordering", {"pool-chain"},
+                       RunOptions::with_env({"OSN_TRACE=loop", "OSN_POOL_SPIN=1"}));
+  ASSERT_TRUE(r.finished);
+  EXPECT_EQ(r.out, "stat 1\nimmediate\nstat 2\n");
+  int iterations = 0;
+  size_t start = 0;
+  while (start < r.err.size()) {
+    size_t end = r.err.find('\n', start);
+    if (end == std::string::npos) end = r.err.size();
+    std::string line = r.err.substr(start, end - start);
+    start = end + 1;
+    if (line.find(" iteration ") == std::string::npos) continue;
+    ++iterations;
+    EXPECT_NE(line.find(" idle=0("), std::string::npos) << line;
+    EXPECT_NE(line.find(" prepare=0("), std::string::npos) << line;
+  }
+  EXPECT_GE(iterations, 2) << r.err;
+}
+
+INSTANTIATE_TEST_SUITE_P(Scenarios, OrderingTest,
+                         ::testing::Combine(::testing::ValuesIn(kScenarios),
+                                            ::testing::Values("0", "1")),
                          scenario_label);
 
 }  // namespace

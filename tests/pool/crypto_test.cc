@@ -13,10 +13,10 @@
 #include <string>
 #include <vector>
 
-#include "pool/hex.h"
-#include "pool/hmac_sha256.h"
-#include "pool/pbkdf2.h"
-#include "pool/sha256.h"
+#include "pool/crypto/hex.h"
+#include "pool/crypto/hmac_sha256.h"
+#include "pool/crypto/pbkdf2.h"
+#include "pool/crypto/sha256.h"
 
 namespace osn::pool {
 namespace {

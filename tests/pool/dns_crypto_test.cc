@@ -10,8 +10,8 @@
 #include "loop/loop.h"
 #include "pool/crypto_work.h"
 #include "pool/dns.h"
-#include "pool/hex.h"
-#include "pool/pbkdf2.h"
+#include "pool/crypto/hex.h"
+#include "pool/crypto/pbkdf2.h"
 #include "tests/pool/pool_test_support.h"
 
 namespace osn::pool {

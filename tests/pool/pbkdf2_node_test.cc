@@ -16,8 +16,8 @@
 #include "kernel-io/io.h"
 #include "kernel-io/pipe.h"
 #include "kernel-io/process.h"
-#include "pool/hex.h"
-#include "pool/pbkdf2.h"
+#include "pool/crypto/hex.h"
+#include "pool/crypto/pbkdf2.h"
 
 namespace osn::pool {
 namespace {

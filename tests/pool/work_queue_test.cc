@@ -141,20 +141,44 @@ TEST(WorkQueue, CancelRaceEveryRequestGetsExactlyOneAfterWork) {
 
 TEST(WorkQueue, ARequestSubmittedAndCancelledInsideAfterWorkNeverRuns) {
   loop::Loop loop;
+  Gate gate;
   std::atomic<bool> second_ran{false};
   kio::Status second_status;
   bool cancelled = false;
+  auto threads = pool_size();
+  ASSERT_TRUE(threads.ok());
   queue_work(loop, [] {}, [&](kio::Status) {
-    // Submitted while the loop is draining completions: staged, not yet in the FIFO.
+    // Every thread gets a request that holds it; the second request queues behind them, so it
+    // is still in the FIFO when cancel() comes.
+    for (size_t i = 0; i < *threads; ++i) queue_work(loop, [&] { gate.wait(); }, [](kio::Status) {});
     WorkHandle second = queue_work(loop, [&] { second_ran = true; },
                                    [&](kio::Status s) { second_status = s; });
     cancelled = cancel(loop, second);
+    gate.open();
   });
   ASSERT_TRUE(run_with_guard(loop));
   EXPECT_TRUE(cancelled);
   EXPECT_FALSE(second_ran.load());
   ASSERT_FALSE(second_status.ok());
   EXPECT_TRUE(second_status.error().is(ECANCELED));
+}
+
+// Node: fs.stat inside an fs callback, next to a setImmediate — the immediate runs first. The
+// done list is taken once per wake-up, so the chained request's callback waits for the next
+// iteration's poll phase even when it finished while the first callback was still running.
+TEST(WorkQueue, ARequestChainedFromAfterWorkCompletesAfterThatIterationsImmediate) {
+  for (int round = 0; round < 50; ++round) {
+    loop::Loop loop;
+    std::vector<std::string> events;
+    queue_work(loop, [] {}, [&](kio::Status) {
+      events.push_back("after 1");
+      loop.set_immediate([&] { events.push_back("immediate"); });
+      queue_work(loop, [] {}, [&](kio::Status) { events.push_back("after 2"); });
+    });
+    ASSERT_TRUE(run_with_guard(loop));
+    std::vector<std::string> expected = {"after 1", "immediate", "after 2"};
+    ASSERT_EQ(events, expected) << "round " << round;
+  }
 }
 
 TEST(WorkQueue, APendingRequestKeepsTheLoopAlive) {

@@ -1,4 +1,4 @@
-// pool/hex.h — bytes and their text forms, for printing and checking digests and keys.
+// pool/crypto/hex.h — bytes and their text forms, for printing and checking digests and keys.
 //
 // Hexadecimal writes each byte as two lower-case digits, most significant nibble first — the
 // form `sha256sum`, `openssl dgst` and Node's digest('hex') print, so outputs compare as text.

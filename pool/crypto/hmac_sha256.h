@@ -1,4 +1,4 @@
-// pool/hmac_sha256.h — HMAC-SHA256 (RFC 2104): a keyed hash, the pseudo-random function of PBKDF2.
+// pool/crypto/hmac_sha256.h — HMAC-SHA256 (RFC 2104): a keyed hash, the pseudo-random function of PBKDF2.
 //
 //   HMAC(K, m) = H((K' ^ opad) || H((K' ^ ipad) || m))
 // K' is the key padded with zeros to one 64-byte block (a key longer than a block is first
@@ -10,7 +10,7 @@
 
 #include <span>
 
-#include "pool/sha256.h"
+#include "pool/crypto/sha256.h"
 
 namespace osn::pool {
 

@@ -1,10 +1,10 @@
-// pool/sha256.cc — SHA-256's compression function, padding and streaming buffer.
+// pool/crypto/sha256.cc — SHA-256's compression function, padding and streaming buffer.
 //
 // FIPS 180-4 §6.2.2: expand the 16 words of a block into a 64-word message schedule W, then run
 // 64 rounds over eight working variables a..h, each round adding one constant K[t] and one
 // W[t]; finally add a..h into the chaining state. All arithmetic is modulo 2^32 (uint32_t).
 // Read next to the standard: the names (Ch, Maj, Σ0, Σ1, σ0, σ1) are the standard's.
-#include "pool/sha256.h"
+#include "pool/crypto/sha256.h"
 
 #include <algorithm>
 #include <bit>

@@ -1,4 +1,4 @@
-// pool/sha256_sha_ni.cc — SHA-256's compression on the x86-64 SHA extensions ("SHA-NI").
+// pool/crypto/sha256_sha_ni.cc — SHA-256's compression on the x86-64 SHA extensions ("SHA-NI").
 //
 // Same algorithm as sha256_compress_portable, with the CPU doing the work: SHA256RNDS2 runs two
 // rounds, SHA256MSG1/MSG2 compute four message-schedule words. The eight working variables live
@@ -6,7 +6,7 @@
 // Whether the CPU has the instructions is asked with CPUID (leaf 7: SHA; leaf 1: SSSE3/SSE4.1)
 // at run time, so one binary runs everywhere. OpenSSL (hence Node) uses the same instructions.
 // On other architectures this file reports "no" and the portable code runs.
-#include "pool/sha256.h"
+#include "pool/crypto/sha256.h"
 
 #if defined(__x86_64__)
 

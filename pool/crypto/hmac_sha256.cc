@@ -1,8 +1,8 @@
-// pool/hmac_sha256.cc — HMAC-SHA256 with the padded-key blocks hashed once per key.
+// pool/crypto/hmac_sha256.cc — HMAC-SHA256 with the padded-key blocks hashed once per key.
 //
 // Invariant: inner_state_/outer_state_ are exactly SHA-256's chaining state after one block
 // (64 bytes) of input, so a MAC resumes from them with 64 bytes already counted.
-#include "pool/hmac_sha256.h"
+#include "pool/crypto/hmac_sha256.h"
 
 #include <cstring>
 

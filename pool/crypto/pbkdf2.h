@@ -1,4 +1,4 @@
-// pool/pbkdf2.h — PBKDF2-HMAC-SHA256 (RFC 8018 §5.2), the crypto work request of the pool.
+// pool/crypto/pbkdf2.h — PBKDF2-HMAC-SHA256 (RFC 8018 §5.2), the crypto work request of the pool.
 //
 // Password hashing made deliberately slow: each 32-byte block T_i of the derived key is
 //   U_1 = HMAC(P, S || INT(i)),  U_j = HMAC(P, U_{j-1}),  T_i = U_1 ^ U_2 ^ ... ^ U_c

@@ -1,4 +1,4 @@
-// pool/sha256.h — SHA-256 (FIPS 180-4), the hash under the pool's PBKDF2 work request.
+// pool/crypto/sha256.h — SHA-256 (FIPS 180-4), the hash under the pool's PBKDF2 work request.
 //
 // Construction: Merkle–Damgård. The message is padded (a 1 bit, zeros, then its length in bits
 // as a 64-bit big-endian number) to a multiple of 64-byte blocks; a 256-bit chaining state,

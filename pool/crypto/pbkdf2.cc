@@ -1,12 +1,12 @@
-// pool/pbkdf2.cc — PBKDF2's loop over blocks and iterations.
+// pool/crypto/pbkdf2.cc — PBKDF2's loop over blocks and iterations.
 //
 // The password becomes an HmacSha256Key once, so each of the c iterations costs exactly two
 // SHA-256 compressions (inner and outer hash of a 32-byte message) and no allocation.
-#include "pool/pbkdf2.h"
+#include "pool/crypto/pbkdf2.h"
 
 #include <algorithm>
 
-#include "pool/hmac_sha256.h"
+#include "pool/crypto/hmac_sha256.h"
 
 namespace osn::pool {
 namespace {

@@ -1,5 +1,5 @@
-// pool/hex.cc — hexadecimal encoding and decoding: each byte is two nibbles, 0..15 each.
-#include "pool/hex.h"
+// pool/crypto/hex.cc — hexadecimal encoding and decoding: each byte is two nibbles, 0..15 each.
+#include "pool/crypto/hex.h"
 
 namespace osn::pool {
 namespace {

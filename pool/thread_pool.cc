@@ -1,0 +1,123 @@
+// pool/thread_pool.cc — the pool's housekeeping around lab 04's queue: one pool per process,
+// a fresh pool in a forked child, stopping the threads, forgetting a loop, stats and size.
+// The queue itself (workers, FIFO, hand-back) is pool/work_queue.cc.
+#include "pool/thread_pool.h"
+
+#include "pool/loop_work.h"
+
+namespace osn::pool {
+
+ThreadPool& ThreadPool::process() {
+  static ThreadPool pool;
+  return pool;
+}
+
+ThreadPool::ThreadPool() {
+  // fork() copies only the calling thread: a child must not inherit a mutex held by a pool
+  // thread that does not exist there. Hold the mutex across fork, then give the child a fresh,
+  // unstarted pool (libuv does the same with pthread_atfork).
+  pthread_atfork([] { pthread_mutex_lock(&process().mutex_); },
+                 [] { pthread_mutex_unlock(&process().mutex_); },
+                 [] { process().reset_in_child(); });
+}
+
+void ThreadPool::reset_in_child() {
+  pthread_mutex_init(&mutex_, nullptr);  // held by the forking thread; make it new
+  pthread_cond_init(&work_available_, nullptr);
+  pthread_cond_init(&request_left_, nullptr);
+  queue_ = RequestList{};  // the parent's requests stay the parent's
+  workers_.clear();
+  started_ = stopping_ = false;
+  idle_threads_ = signalled_ = running_ = 0;
+  submitted_ = completed_ = cancelled_ = 0;
+  wait_.reset();
+  spinner_.reset();
+  ++epoch_;
+}
+
+void ThreadPool::stop_threads() {
+  std::vector<Worker> leaving;
+  {
+    MutexLock lock(mutex_);
+    stopping_ = true;
+    pthread_cond_broadcast(&work_available_);
+    leaving = workers_;  // copies of the ids; the workers still read workers_[i] until joined
+  }
+  for (Worker& w : leaving) pthread_join(w.thread, nullptr);
+  MutexLock lock(mutex_);
+  workers_.clear();
+  started_ = stopping_ = false;
+}
+
+void ThreadPool::forget(LoopWork* lw) {
+  MutexLock lock(mutex_);
+  for (WorkRequest* r = queue_.front(); r != nullptr;) {
+    WorkRequest* next = r->next;
+    if (r->owner == lw) {
+      queue_.unlink(r);
+      r->state = RequestState::kDone;
+      --lw->in_pool_;
+      ++cancelled_;
+    }
+    r = next;
+  }
+  // Requests of a pre-fork epoch ran in the parent's threads; they never come back here.
+  // Wait for running requests: a worker counts one off only after its hand-back and wake-up.
+  while (lw->in_pool_ > 0 && lw->epoch_ == epoch_)
+    pthread_cond_wait(&request_left_, &mutex_);
+}
+
+// ---- stats and size (read under the mutex, from any thread) ----------------------------------
+
+PoolStats ThreadPool::stats() {
+  MutexLock lock(mutex_);
+  PoolStats s;
+  s.threads = started_ ? size_.threads : pool_size_from_environment().threads;
+  s.threads_running = workers_.size();
+  s.queued = queue_.size();
+  s.running = running_;
+  s.submitted = submitted_;
+  s.completed = completed_;
+  s.cancelled = cancelled_;
+  s.wait_p50_ns = wait_.percentile(0.50);
+  s.wait_p99_ns = wait_.percentile(0.99);
+  s.wait_max_ns = wait_.max();
+  return s;
+}
+
+void ThreadPool::reset_stats() {
+  MutexLock lock(mutex_);
+  submitted_ = completed_ = cancelled_ = 0;
+  wait_.reset();
+}
+
+kio::Result<size_t> ThreadPool::size() {
+  MutexLock lock(mutex_);
+  PoolSizeChoice choice = started_ ? size_ : pool_size_from_environment();
+  if (!choice.ok()) return kio::SysError{kPoolSizeVariable, EINVAL};
+  return choice.threads;
+}
+
+std::string ThreadPool::size_problem() {
+  MutexLock lock(mutex_);
+  return started_ ? std::string{} : pool_size_from_environment().error;
+}
+
+kio::Status ThreadPool::shutdown() {
+  {
+    MutexLock lock(mutex_);
+    if (!queue_.empty() || running_ > 0) return kio::SysError{"shutdown_pool", EBUSY};
+  }
+  stop_threads();
+  return {};
+}
+
+// ---- the public functions of pool/work_queue.h that are not about one loop --------------------
+
+PoolStats pool_stats() { return ThreadPool::process().stats(); }
+void reset_pool_stats() { ThreadPool::process().reset_stats(); }
+kio::Result<size_t> pool_size() { return ThreadPool::process().size(); }
+std::string pool_size_problem() { return ThreadPool::process().size_problem(); }
+kio::Status shutdown_pool() { return ThreadPool::process().shutdown(); }
+
+}  // namespace osn::pool
