@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <cstdlib>
 #include <dirent.h>
 #include <fstream>
 #include <string>
@@ -15,8 +16,34 @@
 
 #include "kernel-io/clock.h"
 #include "loop/loop.h"
+#include "tests/support/run_program.h"
 
 namespace osn::pool::testing {
+
+// Runs one disabled test of this binary (`filter`) in a child process with `variable=value` in
+// its environment (a value of our own is removed first, so the child sees only this one) and
+// returns what it printed on stdout and stderr together; `exited_zero` says whether it ended
+// with status 0 within 10 s. For tests of refused environment variables.
+struct ChildRun {
+  bool exited_zero = false;
+  std::string said;
+};
+inline ChildRun run_test_child_with(const std::string& filter, const char* variable,
+                                    const std::string& value) {
+  const char* ours = std::getenv(variable);
+  const std::string saved = ours ? ours : "";
+  ::unsetenv(variable);
+  osn::test::RunOptions options = osn::test::RunOptions::with_env({std::string(variable) + "=" + value});
+  auto run = osn::test::run_program("/proc/self/exe",
+                                    {"--gtest_also_run_disabled_tests", "--gtest_filter=" + filter},
+                                    options);
+  if (ours) ::setenv(variable, saved.c_str(), 1);
+  ChildRun result;
+  result.exited_zero = run.finished && run.status.exited && run.status.exit_code == 0;
+  result.said = run.out + run.err;
+  if (!run.finished) result.said += "\n(the child did not finish within 10 s)";
+  return result;
+}
 
 // Runs `loop` until nothing keeps it alive (true) or `ms` pass (false).
 inline bool run_with_guard(loop::Loop& loop, uint64_t ms = 5000) {

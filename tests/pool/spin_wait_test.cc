@@ -111,37 +111,9 @@ TEST(PoolSpinChild, DISABLED_QueueOneRequest) {
 }
 
 TEST(PoolSpin, AProgramWithARefusedValueSaysWhyAndItsRequestsFail) {
-  auto pipe = kio::make_pipe();
-  ASSERT_TRUE(pipe.ok());
-  kio::SpawnOptions options;
-  options.program = "/proc/self/exe";
-  options.args = {"--gtest_also_run_disabled_tests",
-                  "--gtest_filter=PoolSpinChild.DISABLED_QueueOneRequest"};
-  options.extra_env = {"OSN_POOL_SPIN=yes"};
-  // Our own value (if the suite runs with one) would come first in the child's environment.
-  const char* ours = std::getenv("OSN_POOL_SPIN");
-  std::string saved = ours ? ours : "";
-  unsetenv("OSN_POOL_SPIN");
-  options.inherit = {{pipe->write_end.get(), 1}, {pipe->write_end.get(), 2}};
-  auto pid = kio::spawn_process(options);
-  if (ours) setenv("OSN_POOL_SPIN", saved.c_str(), 1);
-  ASSERT_TRUE(pid.ok()) << pid.error().message();
-  pipe->write_end.reset();
-  std::string said;
-  char buf[4096];
-  for (;;) {
-    auto ready = kio::wait_readable(pipe->read_end.get(), 10'000);
-    if (!ready || !*ready) break;
-    auto n = kio::read_some(pipe->read_end.get(), buf);
-    if (!n || *n == 0) break;
-    said.append(buf, *n);
-  }
-  auto status = kio::wait_child_for(*pid, 10'000);
-  ASSERT_TRUE(status.ok());
-  if (status->pid == 0) (void)kio::send_signal(*pid, SIGKILL), (void)kio::wait_child(*pid, true);
-  ASSERT_NE(status->pid, 0) << "child did not finish";
-  EXPECT_TRUE(status->exited && status->exit_code == 0) << status->describe() << "\n" << said;
-  EXPECT_NE(said.find("OSN_POOL_SPIN=\"yes\" is refused"), std::string::npos) << said;
+  testing::ChildRun child = testing::run_test_child_with("PoolSpinChild.DISABLED_QueueOneRequest", "OSN_POOL_SPIN", "yes");
+  EXPECT_TRUE(child.exited_zero) << child.said;
+  EXPECT_NE(child.said.find("OSN_POOL_SPIN=\"yes\" is refused"), std::string::npos) << child.said;
 }
 
 }  // namespace
