@@ -16,6 +16,7 @@
 
 #include "kernel-io/clock.h"
 #include "loop/loop.h"
+#include "pool/queue_work.h"
 #include "tests/support/run_program.h"
 
 namespace osn::pool::testing {
@@ -56,6 +57,18 @@ inline bool run_with_guard(loop::Loop& loop, uint64_t ms = 5000) {
   loop.run();
   if (!timed_out) loop.clear_timer(guard);
   return !timed_out;
+}
+
+// The child side of a refused-variable test: the first request of a loop fails with EINVAL,
+// and the error names `variable` (the pool never started a thread).
+inline void expect_first_request_refused_by(const char* variable) {
+  loop::Loop loop;
+  kio::Status seen;
+  queue_work(loop, [] {}, [&](kio::Status s) { seen = s; });
+  ASSERT_TRUE(run_with_guard(loop));
+  ASSERT_FALSE(seen.ok());
+  EXPECT_TRUE(seen.error().is(EINVAL));
+  EXPECT_STREQ(seen.error().call, variable);
 }
 
 // Holds pool threads inside their work until open() (or, at the latest, after 5 s).
