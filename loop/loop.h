@@ -138,6 +138,17 @@ class Loop {
   bool in_loop_thread() const {
     return std::this_thread::get_id() == owner_.load(std::memory_order_relaxed);
   }
+  // Debug builds: abort unless the caller is the owner thread (muduo's assertInLoopThread;
+  // layers above call it in their own loop-thread-only entry points). `entry` names the call
+  // ("Loop::set_timeout"). Release builds (NDEBUG): nothing.
+  void assert_in_loop_thread(const char* entry) const {
+#ifndef NDEBUG
+    if (!in_loop_thread()) die_off_loop_thread(entry);
+#else
+    (void)entry;
+#endif
+  }
+  [[noreturn]] void die_off_loop_thread(const char* entry) const;
   uint64_t iteration() const { return iterations_; }
 
   // A buffer streams read into; valid only during the read callback (no allocation per read).
@@ -172,16 +183,6 @@ class Loop {
     const char* reason;
   };
 
-  // Debug builds: abort unless the caller is the owner thread. `entry` names the call
-  // ("Loop::set_timeout"). Release builds (NDEBUG): nothing.
-  void assert_in_loop_thread(const char* entry) const {
-#ifndef NDEBUG
-    if (!in_loop_thread()) die_off_loop_thread(entry);
-#else
-    (void)entry;
-#endif
-  }
-  [[noreturn]] void die_off_loop_thread(const char* entry) const;
 
   // One iteration, phase by phase (loop.cc). Each phase returns how many callbacks it ran.
   using PhaseFunction = size_t (Loop::*)();

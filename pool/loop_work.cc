@@ -10,8 +10,6 @@
 // (setImmediate), exactly as libuv's uv__work_done and Node's fs callbacks.
 #include "pool/loop_work.h"
 
-#include <cassert>
-
 #include "kernel-io/clock.h"
 #include "pool/thread_pool.h"
 
@@ -100,7 +98,7 @@ void LoopWork::finish(WorkRequest* r) {
 // ---- the public functions -----------------------------------------------------------------
 
 WorkHandle submit(loop::Loop& loop, std::unique_ptr<Task> task) {
-  assert(loop.in_loop_thread());
+  loop.assert_in_loop_thread("pool::submit");
   LoopWork& lw = LoopWork::of(loop);
   lw.start_fresh_if_forked();
   WorkRequest& r = lw.allocate(std::move(task));
@@ -111,7 +109,7 @@ WorkHandle submit(loop::Loop& loop, std::unique_ptr<Task> task) {
 }
 
 bool cancel(loop::Loop& loop, WorkHandle handle) {
-  assert(loop.in_loop_thread());
+  loop.assert_in_loop_thread("pool::cancel");
   if (!handle.valid()) return false;
   WorkRequest* r = LoopWork::of(loop).find(handle);
   return r != nullptr && ThreadPool::process().cancel(r);

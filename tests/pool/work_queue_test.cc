@@ -181,6 +181,22 @@ TEST(WorkQueue, ARequestChainedFromAfterWorkCompletesAfterThatIterationsImmediat
   }
 }
 
+// Submitting is a loop-thread call: from another thread it is caught (debug builds), as the
+// loop's own entry points are (tests/loop/thread_check_test.cc).
+TEST(WorkQueueDeathTest, SubmittingFromAThreadThatDoesNotOwnTheLoopAborts) {
+#ifdef NDEBUG
+  GTEST_SKIP() << "built with NDEBUG: the thread check is compiled out";
+#endif
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      {
+        loop::Loop loop;
+        std::thread other([&] { queue_work(loop, [] {}, [](kio::Status) {}); });
+        other.join();
+      },
+      "osnode: pool::submit called from thread [0-9]+, but the loop runs on thread [0-9]+");
+}
+
 TEST(WorkQueue, APendingRequestKeepsTheLoopAlive) {
   loop::Loop loop;
   Gate gate;
