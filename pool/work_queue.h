@@ -12,7 +12,8 @@
 // queue part of pool/thread_pool.h; this header, pool/thread_pool.cc (one pool per process,
 // fork, stats), the loop's side in pool/loop_work.cc, the optional spin of pool/spin_wait.h
 // and the requests built on top — queue_work.h, fs.h, dns.h, crypto_work.h — stay):
-//  * submit() and cancel(): loop thread (checked unless NDEBUG: Loop::assert_in_loop_thread). The request is owned by the pool until its finish() has returned.
+//  * submit() and cancel(): loop thread (checked unless NDEBUG: Loop::assert_in_loop_thread).
+//    The request is owned by the pool until its finish() has returned.
 //  * run() is called exactly once, on a pool thread, unless the request was cancelled first.
 //  * finish(status) is called exactly once, on the loop thread of the loop given to submit():
 //    status ok after run(), ECANCELED after a successful cancel(), or the reason the pool
