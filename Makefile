@@ -232,8 +232,11 @@ $(BUILD)/grade/%/grader: $$(call obj,$$(wildcard $$(LAB_%_DIR)/grader/*.cc) labs
 $(BUILD)/bin/lab-markers: $(call obj,labs/grading/lab_markers_main.cc $(GRADING_SRCS))
 	@mkdir -p $(dir $@)
 	$(CXX) $(LDFLAGS) $^ -o $@
-# The labs suite (tests/labs/) also links the marker rules and the points registry.
-$(BUILD)/tests/labs_test: $(call obj,$(GRADING_SRCS) labs/grading/graded_test.cc)
+# The labs suite (tests/labs/) also links the marker rules and the points registry, whose
+# main (labs/grading/graded_test.cc) replaces gtest_main: this suite is a grader too.
+$(BUILD)/tests/labs_test: $(call obj,$(wildcard tests/labs/*.cc) $(SUPPORT_SRCS) $(GRADING_SRCS) labs/grading/graded_test.cc) $(LIB) $(GTEST_DEPS)
+	@mkdir -p $(dir $@)
+	$(CXX) $(LDFLAGS) $(filter %.o,$^) $(LIB) $(GRADE_GTEST) $(LDLIBS) -o $@
 tests: $(BUILD)/lab-variant.txt
 $(BUILD)/lab-variant.txt: FORCE
 	@mkdir -p $(dir $@)
