@@ -221,7 +221,9 @@ LAB_NUMBERS  := $(sort $(patsubst LAB_%_DIR,%,$(filter LAB_%_DIR,$(.VARIABLES)))
 GRADING_SRCS := labs/grading/markers.cc
 GRADE_GTEST  := $(filter-out -lgtest_main %libgtest_main.a,$(GTEST_LIBS))
 GRADE_TIMEOUT ?= 60
-TSAN_BUILD   := $(subst -asan,,$(BUILD))$(if $(findstring thread,$(SANITIZE)),,-tsan)
+TSAN_BUILD   := $(subst -asan,,$(BUILD))-tsan
+# The TSan pass of `make grade`: asked for by the lab, and not already a TSan build.
+TSAN_PASS     = $(if $(and $(filter yes,$(LAB_$(LAB)_TSAN)),$(if $(findstring thread,$(SANITIZE)),,yes)),yes)
 $(call obj,$(wildcard labs/*/*.cc labs/*/grader/*.cc)):
 lab_known = $(if $(LAB_$(LAB)_DIR),,$(error LAB=$(LAB) is not a lab here; the labs are: $(LAB_NUMBERS) (make lab-start LAB=01)))
 
@@ -251,12 +253,12 @@ lab-reset:
 grade-build:
 	@:$(lab_known)
 	@$(MAKE) -s --no-print-directory $(BUILD)/grade/$(LAB)/grader
-ifeq ($(LAB_$(LAB)_TSAN),yes)
+ifeq ($(TSAN_PASS),yes)
 	@$(MAKE) -s --no-print-directory SANITIZE=thread BUILD=$(TSAN_BUILD) $(TSAN_BUILD)/grade/$(LAB)/grader
 endif
 grade: grade-build
 	@GRADE_TIMEOUT=$(GRADE_TIMEOUT) labs/grading/grade.sh $(LAB) $(BUILD)/grade/$(LAB)/grader $(BUILD)/grade/$(LAB) \
-	  $(if $(filter yes,$(LAB_$(LAB)_TSAN)),$(TSAN_BUILD)/grade/$(LAB)/grader)
+	  $(if $(filter yes,$(TSAN_PASS)),$(TSAN_BUILD)/grade/$(LAB)/grader)
 grade-check:
 	+@MAKE="$(MAKE)" BUILD=$(BUILD) labs/grading/grade_check.sh $(LAB_NUMBERS)
 lab-sync: $(BUILD)/bin/lab-markers
