@@ -214,7 +214,8 @@ run: all
 # Each labs/NN-topic/lab.mk sets LAB_NN_DIR, LAB_NN_FILES (the reference files its starter
 # replaces) and LAB_NN_TSAN. The scripts in labs/grading/ do the work; this block only names
 # the files. A grader is labs/NN-*/grader/*.cc + labs/grading/graded_test.cc (its main) linked
-# with the library built from the tree as it is (the starter in place after lab-start).
+# with the library built from the tree as it is (the starter in place after lab-start); the
+# examples and tools are built too (build/bin), for graders that run them.
 -include $(wildcard labs/*/lab.mk)
 .PHONY: lab-start lab-reset grade grade-build grade-check lab-sync install
 LAB_NUMBERS  := $(sort $(patsubst LAB_%_DIR,%,$(filter LAB_%_DIR,$(.VARIABLES))))
@@ -252,7 +253,7 @@ lab-reset:
 	@labs/grading/lab_start.sh reset $(LAB) $(LAB_$(LAB)_DIR) $(LAB_$(LAB)_FILES)
 grade-build:
 	@:$(lab_known)
-	@$(MAKE) -s --no-print-directory $(BUILD)/grade/$(LAB)/grader
+	@$(MAKE) -s --no-print-directory all $(BUILD)/grade/$(LAB)/grader
 ifeq ($(TSAN_PASS),yes)
 	@$(MAKE) -s --no-print-directory SANITIZE=thread BUILD=$(TSAN_BUILD) $(TSAN_BUILD)/grade/$(LAB)/grader
 endif

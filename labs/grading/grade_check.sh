@@ -37,7 +37,7 @@ make_scratch() {
   local scratch=$1 parts=()
   rm -rf "$scratch" && mkdir -p "$scratch/$BUILD" || return 1
   tree_files | tar --null -T - -cf - | tar -xpf - -C "$scratch" || return 1
-  for p in obj/kernel-io obj/loop obj/pool obj/http obj/cluster obj/labs obj/tests/support gtest lib; do
+  for p in obj/kernel-io obj/loop obj/pool obj/http obj/cluster obj/labs obj/tests/support obj/examples gtest lib; do
     [ -e "$BUILD/$p" ] && parts+=("$p")
   done
   [ ${#parts[@]} -eq 0 ] || tar -C "$BUILD" -cf - "${parts[@]}" | tar -xpf - -C "$scratch/$BUILD"
