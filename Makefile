@@ -70,7 +70,7 @@ ifneq ($(or $(filter-out Linux,$(UNAME_S)),$(KQUEUE_CFLAGS),$(filter kqueue,$(BA
 endif
 
 # ---- sources ----------------------------------------------------------------------------------
-LAYERS   := kernel-io loop pool http cluster
+LAYERS   := kernel-io loop pool http redis cluster
 LIB_SRCS := $(filter-out loop/backend_%.cc,$(foreach l,$(LAYERS),$(wildcard $(l)/*.cc))) $(wildcard $(BACKEND_SRCS))
 LIB_SRCS += $(wildcard pool/crypto/*.cc)
 LIB      := $(BUILD)/lib/libosn.a
@@ -110,7 +110,7 @@ else
 endif
 
 # ---- targets ----------------------------------------------------------------------------------
-.PHONY: all lib examples tests test bench bench-peers run clean help check-layers fuzz compdb FORCE
+.PHONY: all lib examples tests test bench bench-peers run clean help check-layers fuzz fuzz-resp compdb FORCE
 .DEFAULT_GOAL := all
 
 all: lib examples
@@ -199,6 +199,14 @@ build-fuzz/http_parser_fuzz: $(FUZZ_SRCS) $(wildcard http/*.h tests/support/*.h)
 fuzz: build-fuzz/http_parser_fuzz
 	build-fuzz/http_parser_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -dict=tests/fuzz/http_parser_fuzz.dict -print_final_stats=1 build-fuzz/corpus
 
+# libFuzzer: the RESP reply parser (redis/), the same property: never crashes, any split agrees.
+RESP_FUZZ_SRCS := tests/fuzz/resp_parser_fuzz.cc redis/reply_parser.cc redis/reply.cc tests/support/resp_outcome.cc tests/support/guard_page.cc
+build-fuzz/resp_parser_fuzz: $(RESP_FUZZ_SRCS) $(wildcard redis/*.h tests/support/*.h)
+	@mkdir -p build-fuzz/resp-corpus
+	$(FUZZ_CXX) $(FUZZ_FLAGS) $(RESP_FUZZ_SRCS) -o $@
+fuzz-resp: build-fuzz/resp_parser_fuzz
+	build-fuzz/resp_parser_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -dict=tests/fuzz/resp_parser_fuzz.dict -print_final_stats=1 build-fuzz/resp-corpus
+
 bench: all $(BENCH_BINS)
 	@for b in $(BENCH_BINS); do echo "== $$b"; $$b || exit 1; done
 
@@ -223,6 +231,7 @@ help:
 	@echo "  make compdb          write compile_commands.json for clangd (the same compile lines as the build)"
 	@echo "  make check-layers    fail if a file includes a layer above its own"
 	@echo "  make fuzz            fuzz the HTTP parser with libFuzzer (clang; FUZZ_SECONDS=60)"
+	@echo "  make fuzz-resp       fuzz the RESP reply parser (redis/) the same way"
 	@echo "  make clean           remove every build folder"
 	@echo "knobs:"
 	@echo "  -jN                  parallel jobs (default: every core, here $(CORES); make -j1 for one)"
