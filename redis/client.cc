@@ -200,7 +200,8 @@ void Client::fail_all(FailureKind written_kind, const std::string& reason) {
   loop::DestroyGuard guard(destroy_flag_);
   for (size_t i = 0; i < pending.size(); ++i) {
     if (pending[i].handshake) continue;
-    const FailureKind kind = i < written ? written_kind : FailureKind::kNotSent;
+    const bool closing = written_kind == FailureKind::kClosed;
+    const FailureKind kind = i < written || closing ? written_kind : FailureKind::kNotSent;
     pending[i].done(Outcome(Failure{kind, prefix() + reason + counts}));
     if (guard.destroyed()) return;
   }
