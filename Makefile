@@ -214,9 +214,11 @@ bench-peers: all $(BENCH_BINS)
 	@BUILD=$(BUILD) tests/bench/peers/run.sh
 
 # The cluster demo in the foreground: PORT, WORKERS, SCHED from the environment or the command
-# line (make run WORKERS=2 SCHED=shared); Ctrl-C stops it gracefully.
+# line (make run WORKERS=2 SCHED=shared); Ctrl-C stops it gracefully. STORE=redis starts a
+# local redis-server for it (examples/cluster-demo/run_with_redis.sh); STORE=redis://... uses yours.
 run: all
-	@exec $(BUILD)/bin/cluster-demo
+	@if [ "$(STORE)" = redis ]; then exec examples/cluster-demo/run_with_redis.sh $(BUILD)/bin/cluster-demo; fi; \
+	exec $(BUILD)/bin/cluster-demo
 
 clean:
 	rm -rf build build-*
@@ -226,6 +228,7 @@ help:
 	@echo "  make                 build the library, examples and tools into $(BUILD)/"
 	@echo "  make test            build and run every test; ends with 'tests: N passed, N failed'"
 	@echo "  make run             the cluster demo on 127.0.0.1:8080 (PORT=, WORKERS=, SCHED=rr|shared|reuseport)"
+	@echo "                       STORE=memory (default) | redis (starts a local redis-server) | redis://host:port/db"
 	@echo "  make bench           run the benchmarks (lines 'bench: NAME VALUE UNIT')"
 	@echo "  make bench-peers     the same workloads against libuv / nginx / node where installed"
 	@echo "  make compdb          write compile_commands.json for clangd (the same compile lines as the build)"
