@@ -69,7 +69,7 @@ bool ReplyParser::feed(std::string_view bytes, ReplySink& sink) {
     switch (state_) {
       case State::kType:
         type_ = bytes[0];
-        if (std::strchr("+-:$*", type_) == nullptr || type_ == 0) {
+        if (type_ != '+' && type_ != '-' && type_ != ':' && type_ != '$' && type_ != '*') {
           return fail("unknown reply type byte " + printable_byte(type_) +
                       " (RESP2 has + - : $ *; RESP3 types need HELLO 3, which we never send)");
         }
