@@ -4,12 +4,14 @@
 namespace osn::redis {
 namespace {
 
+// [lab 07] begin: what went wrong with an outcome, for a store's error string
 // The error text for an outcome that is not the reply we wanted, or "" when it is.
 std::string problem_with(const Outcome& o, const std::string& store) {
   if (!o.ok()) return store + ": " + o.failure().message;
   if (o.reply().is_error()) return store + " answered " + o.reply().describe();
   return {};
 }
+// [lab 07] end
 
 }  // namespace
 

@@ -15,6 +15,7 @@
 namespace osn::redis {
 namespace {
 
+// [lab 07] begin: the parser's small helpers (integers, naming a byte)
 // RESP integers and lengths: an optional '-', then 1..19 digits, within int64_t.
 bool parse_int64(std::string_view s, int64_t* out) {
   const bool negative = !s.empty() && s[0] == '-';
@@ -41,6 +42,7 @@ std::string printable_byte(char c) {
   }
   return buf;
 }
+// [lab 07] end
 
 }  // namespace
 
@@ -61,7 +63,7 @@ bool ReplyParser::fail(std::string message) {
   return false;
 }
 
-// [lab 07] begin: feed() and the state machine behind it
+// [lab 07] begin: feed() and its states (take_line, finish_line, take_bulk, take_bulk_end, complete)
 bool ReplyParser::feed(std::string_view bytes, ReplySink& sink) {
   if (failed()) return false;
   while (!bytes.empty()) {
