@@ -160,6 +160,7 @@ void Client::lost(FailureKind kind, const std::string& reason) {
   ++epoch_;
   if (connection_) connection_->abandon();
   backoff_ms_ = backoff_ms_ == 0 ? options_.reconnect_min_ms : std::min(backoff_ms_ * 2, options_.reconnect_max_ms);
+  if (reconnect_timer_ != 0) loop_.clear_timer(reconnect_timer_);
   reconnect_timer_ = loop_.set_timeout(static_cast<uint64_t>(backoff_ms_), [this] {
     reconnect_timer_ = 0;
     connect();
