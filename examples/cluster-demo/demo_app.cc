@@ -72,6 +72,7 @@ void answer_index(const http::Request&, http::Response& response) {
 DemoApp::DemoApp(cluster::WorkerContext& ctx, std::string static_folder)
     : ctx_(ctx),
       static_folder_(std::move(static_folder)),
+      shared_(ctx),
       server_(ctx.loop(), http::ServerOptions{},
               [this](const http::Request& request, http::Response& response) { handle(request, response); }) {
   add_routes();
@@ -81,12 +82,16 @@ void DemoApp::add_routes() {
   router_.get("/", answer_index);
   router_.get("/hello", answer_hello);
   router_.get("/whoami", [this](const http::Request&, http::Response& r) { whoami(r); });
-  router_.get("/counter", [this](const http::Request&, http::Response& r) { counter(r); });
+  router_.get("/counter", [this](const http::Request& q, http::Response& r) {
+    if (SharedRoutes::wants_shared_counter(q.query)) return shared_.shared_counter(r);
+    counter(r);
+  });
   router_.get("/block", [this](const http::Request& q, http::Response& r) { block(q, r); });
   router_.get("/offload", [this](const http::Request& q, http::Response& r) { offload(q, r); });
   router_.get("/stats", [this](const http::Request&, http::Response& r) { stats(r); });
   router_.get("/cluster", [this](const http::Request&, http::Response& r) { cluster_table(r); });
   router_.post("/echo", answer_echo);
+  shared_.add_routes(router_);
 }
 
 // Every request: count it for this worker and for the primary's table, then route it.

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "cluster/worker.h"
+#include "examples/cluster-demo/shared_routes.h"
 #include "http/router.h"
 #include "http/server.h"
 
@@ -26,7 +27,10 @@ class DemoApp {
   DemoApp& operator=(const DemoApp&) = delete;
 
   void serve(kio::Fd connection) { server_.serve(std::move(connection)); }
-  void shutdown() { server_.shutdown(); }
+  void shutdown() {
+    server_.shutdown();
+    shared_.shutdown();  // the Redis connections, so the loop can run dry
+  }
 
  private:
   void handle(const http::Request& request, http::Response& response);
@@ -43,6 +47,7 @@ class DemoApp {
   cluster::WorkerContext& ctx_;
   std::string static_folder_;
   http::Router router_;
+  SharedRoutes shared_;  // /login /me /logout /events /counter?shared=1 (shared_routes.h)
   http::Server server_;
   uint64_t counter_ = 0;     // GET /counter: this worker's heap, nobody else's
   uint64_t requests_ = 0;    // every request this worker answered

@@ -20,6 +20,8 @@
 #include "cluster/primary.h"
 #include "cluster/serve.h"
 #include "examples/cluster-demo/demo_app.h"
+#include "examples/cluster-demo/shared_routes.h"
+#include "examples/cluster-demo/store_setting.h"
 #include "examples/cluster-demo/static_files.h"
 #include "pool/work_queue.h"
 
@@ -53,6 +55,7 @@ void print_menu(const Primary& primary) {
       me, primary.workers().size(), pids.c_str(), osn::cluster::scheduling_name(primary.settings().scheduling),
       url.c_str(), url.c_str(), url.c_str(), url.c_str(), url.c_str(), url.c_str(), url.c_str(), url.c_str(),
       url.c_str(), url.c_str(), url.c_str(), me, first_worker, me, first_worker, me);
+  osn::demo::print_store_menu(url);
   std::fflush(stdout);
 }
 
@@ -70,6 +73,14 @@ int main(int argc, char** argv) {
   // so that a refused OSN_THREADPOOL_SIZE stops the demo here and not as a 500 much later.
   if (!osn::pool::pool_size()) {
     std::fprintf(stderr, "cluster-demo: %s\n", osn::pool::pool_size_problem().c_str());
+    return 2;
+  }
+  // STORE=memory|redis://...: checked here, before any fork (store_setting.h).
+  osn::demo::StoreSetting store;
+  std::string store_problem = osn::demo::read_store_setting(&store);
+  if (store_problem.empty()) store_problem = osn::demo::probe_store(store);
+  if (!store_problem.empty()) {
+    std::fprintf(stderr, "cluster-demo: %s\n", store_problem.c_str());
     return 2;
   }
   const std::string static_folder = osn::demo::find_static_folder(argv[0]);

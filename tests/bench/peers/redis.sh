@@ -1,0 +1,83 @@
+# tests/bench/peers/redis.sh — peer group "redis": redis::Client against redis-benchmark.
+# shellcheck shell=bash
+#
+# One redis-server (started here on a free port, no persistence, stopped at the end) serves
+# both sides. For GET and SET, on 1 and on 50 connections, unpipelined and with 16 in flight,
+# build/bench/redis_bench (tests/bench/redis_bench.cc) and `redis-benchmark -c C -P P -n N -t T`
+# run alternately; requests/s come from each program's own report (redis-benchmark --csv), CPU
+# per request from the client process's whole user+system time, measured the same way for
+# both (bash's `times` for the child, start-up included). The project's bars, at -P 16 -c 50:
+# requests/s >= 0.95x redis-benchmark's, client CPU per request <= 1.0x its (redis_bars).
+# Sourced by run.sh, which calls run_redis_vs_redis_benchmark with lib.sh loaded.
+
+# child_cpu_seconds — from `times` output on stdin: its second line, the children's user and
+# system time ("0m0.056s 0m0.220s"), as seconds.
+child_cpu_seconds() {
+  tail -n1 | awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.6f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }'
+}
+
+# osnode_one PORT CLIENTS PIPELINE N TEST — redis_bench's req/s, and its whole process's CPU.
+osnode_one() {
+  local port=$1 c=$2 p=$3 n=$4 t=$5 out cpu name="redis_${5}_c${2}_p${3}"
+  out=$(bash -c "$BUILD/bench/redis_bench --port $port --clients $c --pipeline $p --requests $n --test $t; times") || return 1
+  grep "^bench: ${name}_per_s " <<<"$out" || return 1
+  cpu=$(child_cpu_seconds <<<"$out")
+  awk -v cpu="$cpu" -v n="$n" -v name="$name" 'BEGIN { printf "bench: %s_cpu_ns_per_req %.1f ns\n", name, cpu * 1e9 / n }'
+}
+
+# redis_benchmark_one PORT CLIENTS PIPELINE N TEST — the same two "bench:" lines as osnode_one.
+redis_benchmark_one() {
+  local port=$1 c=$2 p=$3 n=$4 t=$5 out rps cpu name
+  out=$(bash -c "redis-benchmark -p $port -c $c -P $p -n $n -t $t --csv 2>/dev/null; times") || return 1
+  rps=$(awk -F'"' -v T="${t^^}" '$2 == T { print $4; exit }' <<<"$out")
+  cpu=$(child_cpu_seconds <<<"$out")
+  [ -n "$rps" ] || return 1
+  name="redis_${t}_c${c}_p${p}"
+  echo "bench: ${name}_per_s $rps req/s"
+  awk -v cpu="$cpu" -v n="$n" -v name="$name" 'BEGIN { printf "bench: %s_cpu_ns_per_req %.1f ns\n", name, cpu * 1e9 / n }'
+}
+
+run_redis_vs_redis_benchmark() {
+  if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-benchmark >/dev/null 2>&1; then
+    peer_log "redis-server or redis-benchmark not installed (apt-get install redis-server redis-tools); skipping"
+    return 0
+  fi
+  local port pid scale=${BENCH_SCALE_ARG:-1} test c p n
+  for port in $(seq 6400 6500); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break; done
+  redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --logfile /dev/null &
+  pid=$!
+  for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+  peer_log "redis-server pid $pid on 127.0.0.1:$port (shared by both sides)"
+  for test in get set; do
+    for c in 1 50; do
+      for p in 1 16; do
+        n=$(awk -v s="$scale" -v p="$p" 'BEGIN { n = (p == 1 ? 100000 : 1000000) * s; print (n < 1000 ? 1000 : int(n)) }')
+        peer_log "redis/$test -c $c -P $p -n $n: $BENCH_ROUNDS rounds of osnode, redis-benchmark (alternating)"
+        peer_alternate osnode "BUILD=$BUILD; $(declare -f child_cpu_seconds osnode_one); osnode_one $port $c $p $n $test" \
+                       redis-benchmark "$(declare -f child_cpu_seconds redis_benchmark_one); redis_benchmark_one $port $c $p $n $test"
+        peer_compare "redis_${test}_c${c}_p${p}_per_s" higher
+        peer_compare "redis_${test}_c${c}_p${p}_cpu_ns_per_req" lower
+        [ "$c$p" = 5016 ] && redis_bars "redis_${test}_c${c}_p${p}"
+      done
+    done
+  done
+  kill "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+}
+
+# redis_bars NAME — the two bars of the issue, from the medians of the last peer_alternate.
+redis_bars() {
+  local rps_a rps_b cpu_a cpu_b
+  # shellcheck disable=SC2046
+  rps_a=$(peer_median $(peer_values "$PEER_A" "$1_per_s")) || return 0
+  # shellcheck disable=SC2046
+  rps_b=$(peer_median $(peer_values "$PEER_B" "$1_per_s")) || return 0
+  # shellcheck disable=SC2046
+  cpu_a=$(peer_median $(peer_values "$PEER_A" "$1_cpu_ns_per_req")) || return 0
+  # shellcheck disable=SC2046
+  cpu_b=$(peer_median $(peer_values "$PEER_B" "$1_cpu_ns_per_req")) || return 0
+  awk -v m="$1" -v ra="$rps_a" -v rb="$rps_b" -v ca="$cpu_a" -v cb="$cpu_b" 'BEGIN {
+    r = (rb == 0) ? 0 : ra / rb; c = (cb == 0) ? 0 : ca / cb
+    printf "bar: %s req/s osnode/redis-benchmark=%.2f (need >= 0.95) %s\n", m, r, (r >= 0.95) ? "MET" : "MISSED"
+    printf "bar: %s cpu/req osnode/redis-benchmark=%.2f (need <= 1.00) %s\n", m, c, (c <= 1.0) ? "MET" : "MISSED" }'
+}
