@@ -65,7 +65,7 @@ class ThreadPool {
   static void* worker_main(void* arg);
   void work_loop();
   WorkRequest* take_oldest();
-  void wake_a_worker();
+  bool claim_idle_worker();
   bool hand_back(WorkRequest* r);
   void start_threads();
   void stop_threads();

@@ -80,9 +80,11 @@ void ThreadPool::work_loop() {
     }
     if (stopping_) break;
     WorkRequest* r = take_oldest();
+    bool wake_next = !queue_.empty() && claim_idle_worker();  // more work: pass the baton
     pthread_mutex_unlock(&mutex_);
+    if (wake_next) pthread_cond_signal(&work_available_);
     r->started_ns = kio::monotonic_ns();  // (clocks are read outside the lock: shorter holds)
-    r->task->run();  // the blocking part: no lock held
+    r->run();  // the blocking part: no lock held
     LoopWork* owner = r->owner;  // r itself is the loop's once it is on the done list
     pthread_mutex_lock(&mutex_);
     if (hand_back(r)) {
@@ -98,13 +100,15 @@ void ThreadPool::work_loop() {
   pthread_mutex_unlock(&mutex_);
 }
 
-// Mutex held, a request just queued. Wakes one idle worker unless every idle one is already
-// on its way: a futex wake-up is a system call, and a woken thread competes for a CPU.
-void ThreadPool::wake_a_worker() {
-  if (spinner_.spinning()) return;  // optional fast path: it is awake and looking
-  if (idle_threads_ <= signalled_) return;
+// Mutex held, a request just queued. true: wake one idle worker — unless every idle one is
+// already on its way: a futex wake-up is a system call, and a woken thread competes for a CPU.
+// The caller signals work_available_ after it has released the mutex, so the woken worker
+// does not wake up only to block on the mutex its waker still holds.
+bool ThreadPool::claim_idle_worker() {
+  if (spinner_.spinning()) return false;  // optional fast path: it is awake and looking
+  if (idle_threads_ <= signalled_) return false;
   ++signalled_;
-  pthread_cond_signal(&work_available_);
+  return true;
 }
 
 // Mutex held.
@@ -112,7 +116,6 @@ WorkRequest* ThreadPool::take_oldest() {
   WorkRequest* r = queue_.pop_front();
   r->state = RequestState::kRunning;
   ++running_;
-  if (!queue_.empty()) wake_a_worker();  // more work: pass the baton to an idle worker
   return r;
 }
 
@@ -130,21 +133,25 @@ bool ThreadPool::hand_back(WorkRequest* r) {
 // The producer (a loop thread): appends `r` to the FIFO and wakes a worker if one is idle.
 void ThreadPool::enqueue(WorkRequest* r) {
   const uint64_t now = kio::monotonic_ns();
-  MutexLock lock(mutex_);
-  if (!started_) start_threads();
-  if (!started_) {  // no thread to run it: report why, on the loop thread, as a result
-    r->state = RequestState::kDone;
-    r->status = start_error_;
-    if (r->owner->push_done(r)) r->owner->wake();  // our own loop: no one waits on it
-    return;
+  bool wake = false;
+  {
+    MutexLock lock(mutex_);
+    if (!started_) start_threads();
+    if (!started_) {  // no thread to run it: report why, on the loop thread, as a result
+      r->state = RequestState::kDone;
+      r->status = start_error_;
+      if (r->owner->push_done(r)) r->owner->wake();  // our own loop: no one waits on it
+      return;
+    }
+    r->state = RequestState::kQueued;
+    r->queued_ns = now;
+    ++r->owner->in_pool_;
+    ++submitted_;
+    queue_.push_back(r);
+    wake = claim_idle_worker();
   }
-  r->state = RequestState::kQueued;
-  r->queued_ns = now;
-  ++r->owner->in_pool_;
-  ++submitted_;
-  queue_.push_back(r);
   spinner_.work_submitted();  // optional fast path
-  wake_a_worker();
+  if (wake) pthread_cond_signal(&work_available_);
 }
 
 // Only a request still in the FIFO can be cancelled; it goes to the done list with ECANCELED.
