@@ -68,6 +68,7 @@ class ThreadPool {
   bool claim_idle_worker();
   bool hand_back(WorkRequest* r);
   void start_threads();
+  int create_workers(size_t count);
   void stop_threads();
   void reset_in_child();
 
