@@ -113,7 +113,9 @@ GRADED_TEST(PoolThreads, ExactlyAsManyAsAskedNamedOsnPool0ToNMinus1, 3) {
   const size_t threads = random_between(1, 8);
   ASSERT_TRUE(use_pool_of(threads));
   ASSERT_EQ(pool_threads_left_after(), 0) << "pool threads left after shutdown_pool()";
-  const size_t before = threads_of_this_process().size();
+  // A sanitizer's runtime may start a thread of its own at the first pthread_create: let it.
+  std::thread([] {}).join();
+  const size_t others_before = threads_of_this_process().size();  // none is a pool thread
   EXPECT_EQ(count_pool_threads(), 0) << "threads must start on first use, not before";
   loop::Loop loop;
   Gate gate;
@@ -123,15 +125,20 @@ GRADED_TEST(PoolThreads, ExactlyAsManyAsAskedNamedOsnPool0ToNMinus1, 3) {
     pool::queue_work(loop, [&] { ++inside, gate.wait(); }, [](Status) {});
   EXPECT_TRUE(wait_for(inside, static_cast<int>(threads)))
       << "only " << inside << " of " << threads << " requests run at once on " << threads << " threads";
-  std::vector<ThreadInfo> now = threads_of_this_process();
   std::set<std::string> names;
-  for (const ThreadInfo& t : now)
-    if (is_pool_name(t.name)) names.insert(t.name);
+  size_t others_now = 0;
+  for (const ThreadInfo& t : threads_of_this_process()) {
+    if (is_pool_name(t.name)) {
+      names.insert(t.name);
+    } else {
+      ++others_now;
+    }
+  }
   gate.open();
   ASSERT_TRUE(run_with_guard(loop));
-  EXPECT_EQ(now.size(), before + threads) << "the pool must start exactly OSN_THREADPOOL_SIZE=" << threads
-                                          << " threads, and no other";
-  EXPECT_EQ(names.size(), threads);
+  EXPECT_LE(others_now, others_before) << "the pool started threads that are not named osn-pool-N";
+  EXPECT_EQ(names.size(), threads) << "the pool must start exactly OSN_THREADPOOL_SIZE=" << threads
+                                   << " threads";
   for (size_t i = 0; i < threads; ++i)
     EXPECT_TRUE(names.count("osn-pool-" + std::to_string(i))) << "no thread named osn-pool-" << i;
 }
