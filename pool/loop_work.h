@@ -11,6 +11,7 @@
 #include <pthread.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -30,7 +31,9 @@ class LoopWork final : public loop::Loop::Attachment {
   ~LoopWork() override;
   static LoopWork& of(loop::Loop& loop);
 
-  WorkRequest& allocate(std::unique_ptr<Task> task);
+  // submit() and queue_work(): a Task, or (task null) the two callables. Loop thread.
+  WorkHandle submit(std::unique_ptr<Task> task, std::function<void()> work,
+                    std::function<void(kio::Status)> after_work);
   WorkRequest* find(WorkHandle handle);
   bool push_done(WorkRequest* r);  // pool mutex held; takes done_mutex_. true: call wake()
   void wake() {  // any thread
@@ -44,8 +47,8 @@ class LoopWork final : public loop::Loop::Attachment {
  private:
   void run_done_callbacks();  // the Async callback
   void start_fresh_if_forked();
+  WorkRequest& allocate();
   void finish(WorkRequest* r);
-  friend WorkHandle submit(loop::Loop& loop, std::unique_ptr<Task> task);
 
   loop::Loop& loop_;
   loop::Async async_;

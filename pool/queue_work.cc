@@ -1,29 +1,14 @@
-// pool/queue_work.cc — two callables made into one Task.
+// pool/queue_work.cc — uv_queue_work: the two callables go into the request's reused slot
+// (as libuv's uv_work_t holds work_cb and after_work_cb), so no Task is allocated for them.
 #include "pool/queue_work.h"
 
+#include "pool/loop_work.h"
+
 namespace osn::pool {
-namespace {
-
-class FunctionTask final : public Task {
- public:
-  FunctionTask(WorkFn work, AfterWorkFn after_work)
-      : work_(std::move(work)), after_work_(std::move(after_work)) {}
-  void run() override {
-    if (work_) work_();
-  }
-  void finish(kio::Status status) override {
-    if (after_work_) after_work_(status);
-  }
-
- private:
-  WorkFn work_;
-  AfterWorkFn after_work_;
-};
-
-}  // namespace
 
 WorkHandle queue_work(loop::Loop& loop, WorkFn work, AfterWorkFn after_work) {
-  return submit(loop, std::make_unique<FunctionTask>(std::move(work), std::move(after_work)));
+  loop.assert_in_loop_thread("pool::submit");
+  return LoopWork::of(loop).submit(nullptr, std::move(work), std::move(after_work));
 }
 
 }  // namespace osn::pool

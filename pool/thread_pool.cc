@@ -1,6 +1,6 @@
 // pool/thread_pool.cc — the pool's housekeeping around lab 04's queue: one pool per process,
-// a fresh pool in a forked child, stopping the threads, forgetting a loop, stats and size.
-// The queue itself (workers, FIFO, hand-back) is pool/work_queue.cc.
+// a fresh pool in a forked child, forgetting a loop, stats and size. The queue itself (workers,
+// FIFO, hand-back, stopping the threads) is pool/work_queue.cc.
 #include "pool/thread_pool.h"
 
 #include "pool/loop_work.h"
@@ -33,20 +33,6 @@ void ThreadPool::reset_in_child() {
   wait_.reset();
   spinner_.reset();
   ++epoch_;
-}
-
-void ThreadPool::stop_threads() {
-  std::vector<Worker> leaving;
-  {
-    MutexLock lock(mutex_);
-    stopping_ = true;
-    pthread_cond_broadcast(&work_available_);
-    leaving = workers_;  // copies of the ids; the workers still read workers_[i] until joined
-  }
-  for (Worker& w : leaving) pthread_join(w.thread, nullptr);
-  MutexLock lock(mutex_);
-  workers_.clear();
-  started_ = stopping_ = false;
 }
 
 void ThreadPool::forget(LoopWork* lw) {

@@ -65,9 +65,10 @@ class ThreadPool {
   static void* worker_main(void* arg);
   void work_loop();
   WorkRequest* take_oldest();
-  void wake_a_worker();
+  bool claim_idle_worker();
   bool hand_back(WorkRequest* r);
   void start_threads();
+  int create_workers(size_t count);
   void stop_threads();
   void reset_in_child();
 

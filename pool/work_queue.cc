@@ -8,12 +8,13 @@
 //                       (that loop's own done mutex, as libuv's wq_mutex)
 //
 // Invariants: a worker holds the pool mutex only to pop, to hand back and to count — never
-// while running a task. An idle worker sleeps on `work_available_`; enqueue() signals only when a worker is
-// idle (and not already signalled). A loop is woken (Async::send, no lock held) when its done
-// list goes from empty to non-empty; the loop takes the whole list once per wake-up
-// (pool/loop_work.cc), so a request finished meanwhile waits for the next wake-up.
-// Around it, not part of the lesson: pool/thread_pool.cc (one pool per process, fork, stats)
-// and the optional spin of pool/spin_wait.h (three calls to spinner_, each marked).
+// while running a request. An idle worker sleeps on `work_available_`; a submit signals only
+// when a worker is idle (and not already signalled). A loop is woken (Async::send, no lock
+// held) when its done list goes from empty to non-empty; the loop takes the whole list once
+// per wake-up (pool/loop_work.cc), so a request finished meanwhile waits for the next wake-up.
+// Around it, not part of the lesson: pool/thread_pool.cc (one pool per process, fork, stats),
+// start_threads() below (reading the environment), and the optional spin of pool/spin_wait.h
+// (the calls to spinner_, each marked "optional"). labs/04-thread-pool/README.md is the lab.
 #include "pool/thread_pool.h"
 
 #include <cstdio>
@@ -24,8 +25,8 @@
 
 namespace osn::pool {
 
-// Threads start on first use, all at once, with every signal blocked: a thread inherits its
-// creator's signal mask, so signals are only ever delivered to the loop's thread.
+// Pool mutex held, on first use: reads the size and the spin switch (a refused value is said
+// once, and every request then finishes with it), then starts the workers.
 void ThreadPool::start_threads() {
   size_ = pool_size_from_environment();
   PoolSpinChoice spin = pool_spin_from_environment();
@@ -36,18 +37,28 @@ void ThreadPool::start_threads() {
     return;
   }
   spinner_.configure(spin.on);
+  int rc = create_workers(size_.threads);
+  if (workers_.size() < size_.threads)
+    std::fprintf(stderr, "osnode pool: started %zu of %zu threads: %s\n", workers_.size(),
+                 size_.threads, kio::SysError{"pthread_create", rc}.message().c_str());
+  started_ = !workers_.empty();
+  start_error_ = started_ ? kio::Status{} : kio::SysError{"pthread_create", rc ? rc : EAGAIN};
+}
+
+// [lab 04] begin: the work queue — workers, condvar wait, FIFO, wake-ups, hand-back, submit, cancel, shutdown
+
+// Threads start all at once, with every signal blocked: a thread inherits its creator's signal
+// mask, so signals are only ever delivered to the loop's thread.
+int ThreadPool::create_workers(size_t count) {
   kio::ScopedSignalBlock blocked = kio::ScopedSignalBlock::all();
-  workers_.reserve(size_.threads);  // no reallocation: each thread holds &workers_[i]
-  for (size_t i = 0; i < size_.threads; ++i) {
+  workers_.reserve(count);  // no reallocation: each thread holds &workers_[i]
+  for (size_t i = 0; i < count; ++i) {
     workers_.push_back(Worker{this, i, {}});
     int rc = pthread_create(&workers_.back().thread, nullptr, &ThreadPool::worker_main,
                             &workers_.back());
     if (rc != 0) {
       workers_.pop_back();
-      std::fprintf(stderr, "osnode pool: started %zu of %zu threads: %s\n", i, size_.threads,
-                   kio::SysError{"pthread_create", rc}.message().c_str());
-      if (i == 0) start_error_ = kio::SysError{"pthread_create", rc};
-      break;
+      return rc;
     }
     // Named by its creator, so the name is there before the thread first runs: what ps -L,
     // pstree -t and /proc/PID/task/*/comm show. The kernel keeps 15 characters.
@@ -55,8 +66,7 @@ void ThreadPool::start_threads() {
     std::snprintf(name, sizeof name, "osn-pool-%zu", i);
     (void)pthread_setname_np(workers_.back().thread, name);
   }
-  started_ = !workers_.empty();
-  if (started_) start_error_ = {};
+  return 0;
 }
 
 void* ThreadPool::worker_main(void* arg) {
@@ -80,9 +90,11 @@ void ThreadPool::work_loop() {
     }
     if (stopping_) break;
     WorkRequest* r = take_oldest();
+    bool wake_next = !queue_.empty() && claim_idle_worker();  // more work: pass the baton
     pthread_mutex_unlock(&mutex_);
+    if (wake_next) pthread_cond_signal(&work_available_);
     r->started_ns = kio::monotonic_ns();  // (clocks are read outside the lock: shorter holds)
-    r->task->run();  // the blocking part: no lock held
+    r->run();  // the blocking part: no lock held
     LoopWork* owner = r->owner;  // r itself is the loop's once it is on the done list
     pthread_mutex_lock(&mutex_);
     if (hand_back(r)) {
@@ -98,13 +110,15 @@ void ThreadPool::work_loop() {
   pthread_mutex_unlock(&mutex_);
 }
 
-// Mutex held, a request just queued. Wakes one idle worker unless every idle one is already
-// on its way: a futex wake-up is a system call, and a woken thread competes for a CPU.
-void ThreadPool::wake_a_worker() {
-  if (spinner_.spinning()) return;  // optional fast path: it is awake and looking
-  if (idle_threads_ <= signalled_) return;
+// Mutex held, a request just queued. true: wake one idle worker — unless every idle one is
+// already on its way: a futex wake-up is a system call, and a woken thread competes for a CPU.
+// The caller signals work_available_ after it has released the mutex, so the woken worker
+// does not wake up only to block on the mutex its waker still holds.
+bool ThreadPool::claim_idle_worker() {
+  if (spinner_.spinning()) return false;  // optional fast path: it is awake and looking
+  if (idle_threads_ <= signalled_) return false;
   ++signalled_;
-  pthread_cond_signal(&work_available_);
+  return true;
 }
 
 // Mutex held.
@@ -112,7 +126,6 @@ WorkRequest* ThreadPool::take_oldest() {
   WorkRequest* r = queue_.pop_front();
   r->state = RequestState::kRunning;
   ++running_;
-  if (!queue_.empty()) wake_a_worker();  // more work: pass the baton to an idle worker
   return r;
 }
 
@@ -130,21 +143,25 @@ bool ThreadPool::hand_back(WorkRequest* r) {
 // The producer (a loop thread): appends `r` to the FIFO and wakes a worker if one is idle.
 void ThreadPool::enqueue(WorkRequest* r) {
   const uint64_t now = kio::monotonic_ns();
-  MutexLock lock(mutex_);
-  if (!started_) start_threads();
-  if (!started_) {  // no thread to run it: report why, on the loop thread, as a result
-    r->state = RequestState::kDone;
-    r->status = start_error_;
-    if (r->owner->push_done(r)) r->owner->wake();  // our own loop: no one waits on it
-    return;
+  bool wake = false;
+  {
+    MutexLock lock(mutex_);
+    if (!started_) start_threads();
+    if (!started_) {  // no thread to run it: report why, on the loop thread, as a result
+      r->state = RequestState::kDone;
+      r->status = start_error_;
+      if (r->owner->push_done(r)) r->owner->wake();  // our own loop: no one waits on it
+      return;
+    }
+    r->state = RequestState::kQueued;
+    r->queued_ns = now;
+    ++r->owner->in_pool_;
+    ++submitted_;
+    queue_.push_back(r);
+    wake = claim_idle_worker();
   }
-  r->state = RequestState::kQueued;
-  r->queued_ns = now;
-  ++r->owner->in_pool_;
-  ++submitted_;
-  queue_.push_back(r);
   spinner_.work_submitted();  // optional fast path
-  wake_a_worker();
+  if (wake) pthread_cond_signal(&work_available_);
 }
 
 // Only a request still in the FIFO can be cancelled; it goes to the done list with ECANCELED.
@@ -160,12 +177,30 @@ bool ThreadPool::cancel(WorkRequest* r) {
   return true;
 }
 
-// Any thread, pool mutex held (it comes first, then this one, never the other way round). true: the list was empty, so the caller must wake the loop.
+// Tells every worker to leave (they finish the request in hand first) and joins them all.
+void ThreadPool::stop_threads() {
+  std::vector<Worker> leaving;
+  {
+    MutexLock lock(mutex_);
+    stopping_ = true;
+    pthread_cond_broadcast(&work_available_);
+    leaving = workers_;  // copies of the ids; the workers still read workers_[i] until joined
+  }
+  for (Worker& w : leaving) pthread_join(w.thread, nullptr);
+  MutexLock lock(mutex_);
+  workers_.clear();
+  started_ = stopping_ = false;
+}
+
+// Any thread, pool mutex held (it comes first, then this one, never the other way round).
+// true: the list was empty, so the caller must wake the loop.
 bool LoopWork::push_done(WorkRequest* r) {
   MutexLock lock(done_mutex_);
   bool was_empty = done_.empty();
   done_.push_back(r);
   return was_empty;
 }
+
+// [lab 04] end
 
 }  // namespace osn::pool

@@ -8,10 +8,12 @@
 // list has its own small mutex (as libuv's wq_mutex). The loop takes its done list once per
 // wake-up, in the poll phase. docs/pool.md has the picture and the invariants.
 //
-// The contract (lab 04's starter removes exactly pool/work_queue.cc, which implements the
-// queue part of pool/thread_pool.h; this header, pool/thread_pool.cc (one pool per process,
-// fork, stats), the loop's side in pool/loop_work.cc, the optional spin of pool/spin_wait.h
-// and the requests built on top — queue_work.h, fs.h, dns.h, crypto_work.h — stay):
+// The contract (lab 04's starter removes the [lab 04] regions of pool/work_queue.cc, which
+// implement the queue part of pool/thread_pool.h, and of LoopWork::run_done_callbacks in
+// pool/loop_work.cc — labs/04-thread-pool/README.md; this header, pool/thread_pool.cc (one
+// pool per process, fork, stats), the rest of the loop's side, the optional spin of
+// pool/spin_wait.h and the requests built on top — queue_work.h, fs.h, dns.h, crypto_work.h —
+// stay):
 //  * submit() and cancel(): loop thread (checked unless NDEBUG: Loop::assert_in_loop_thread).
 //    The request is owned by the pool until its finish() has returned.
 //  * run() is called exactly once, on a pool thread, unless the request was cancelled first.

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 #include "kernel-io/result.h"
@@ -23,8 +24,14 @@ class LoopWork;
 // kDone: finished without running (cancelled, dropped by forget(), or the pool refused to start).
 enum class RequestState : uint8_t { kFree, kQueued, kRunning, kDone };
 
+// What the request does is either a Task (submit()) or two callables kept in the slot itself
+// (queue_work(), as libuv keeps work_cb/after_work_cb in the uv_work_t): a slot is reused, so
+// the common request allocates nothing of its own. run() on a pool thread; the loop's side
+// (pool/loop_work.cc) moves the rest out before calling back.
 struct WorkRequest {
   std::unique_ptr<Task> task;
+  std::function<void()> work;                    // used when task is null
+  std::function<void(kio::Status)> after_work;   // used when task is null
   LoopWork* owner = nullptr;  // the loop this request reports back to
   WorkRequest* prev = nullptr;
   WorkRequest* next = nullptr;
@@ -34,6 +41,9 @@ struct WorkRequest {
   uint32_t slot = 0;       // index in the owner's slot table
   uint32_t generation = 1; // bumped when the slot is freed: stale handles stop matching
   RequestState state = RequestState::kFree;
+  bool in_use = false;     // loop thread only: from submit until finish() is called
+
+  void run();  // the blocking part (pool/loop_work.cc): task->run() or work()
 };
 
 // A doubly linked FIFO of requests it does not own.
