@@ -14,14 +14,17 @@ constexpr std::string_view kPrefix = "conn=";
 }
 
 kio::Status send_connection(int handle_socket, uint64_t connection_id, int connection_fd) {
+  // [lab 06] begin: send_connection — one record "conn=<id>" carrying the fd (SCM_RIGHTS)
   const std::string record = std::string(kPrefix) + std::to_string(connection_id);
   const int fds[1] = {connection_fd};
   auto sent = kio::send_with_fds(handle_socket, record, fds);
   if (!sent) return sent.error();
   return {};  // SOCK_SEQPACKET: a record is sent whole or not at all
+  // [lab 06] end
 }
 
 kio::Result<std::optional<ReceivedConnection>> receive_connection(int handle_socket) {
+  // [lab 06] begin: receive_connection — one record, exactly one fd, a valid id
   char buf[64];
   auto got = kio::receive_with_fds(handle_socket, buf);
   if (!got) return got.error();
@@ -35,6 +38,7 @@ kio::Result<std::optional<ReceivedConnection>> receive_connection(int handle_soc
   if (!valid) return kio::SysError{"recvmsg", EBADMSG};  // the Fds in `got` close here
   conn.fd = std::move(got->fds[0]);
   return std::optional<ReceivedConnection>(std::move(conn));
+  // [lab 06] end
 }
 
 }  // namespace osn::cluster
