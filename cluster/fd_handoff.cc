@@ -4,6 +4,7 @@
 #include <charconv>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 #include "kernel-io/fd_passing.h"
 
@@ -33,8 +34,11 @@ kio::Result<std::optional<ReceivedConnection>> receive_connection(int handle_soc
   ReceivedConnection conn;
   const char* first = record.data() + kPrefix.size();
   const char* last = record.data() + record.size();
-  bool valid = record.starts_with(kPrefix) && got->fds.size() == 1 && !got->truncated &&
-               std::from_chars(first, last, conn.id).ptr == last && first != last;
+  auto all_digits_fit = [&] {  // an id too large for 64 bits is refused, not read as 0
+    const auto [end, error] = std::from_chars(first, last, conn.id);
+    return error == std::errc{} && end == last && first != last;
+  };
+  bool valid = record.starts_with(kPrefix) && got->fds.size() == 1 && !got->truncated && all_digits_fit();
   if (!valid) return kio::SysError{"recvmsg", EBADMSG};  // the Fds in `got` close here
   conn.fd = std::move(got->fds[0]);
   return std::optional<ReceivedConnection>(std::move(conn));
