@@ -192,19 +192,24 @@ GRADED_TEST(Cluster, ASigkilledWorkerIsReplacedInItsSlotByANewProcess, 8) {
 
 GRADED_TEST(Cluster, ACrashLoopBacksOffExponentiallyToTheCap, 8) {
   Settings s = settings(1);
-  const uint64_t initial = static_cast<uint64_t>(random_between(20, 50));
-  s.respawn = RespawnPolicy{.initial_delay_ms = initial, .max_delay_ms = initial * 8, .stable_after_ms = 60'000};
+  const uint64_t initial = static_cast<uint64_t>(random_between(15, 40));
+  const unsigned doublings = static_cast<unsigned>(random_between(2, 4));
+  const uint64_t cap = initial << doublings;
+  s.respawn = RespawnPolicy{.initial_delay_ms = initial, .max_delay_ms = cap, .stable_after_ms = 60'000};
   ClusterUnderTest cluster(s, [](WorkerContext& ctx) { ctx.exit(3); });  // dies at once, every time
+  std::vector<uint64_t> want;
+  for (unsigned i = 0; i <= doublings; ++i) want.push_back(initial << i);
+  want.push_back(cap);
+  want.push_back(cap);
   std::vector<uint64_t> delays;
-  while (delays.size() < 6) {
+  while (delays.size() < want.size()) {
     const std::string line = cluster.wait_for("respawn", 8000);
     if (line.empty()) break;
     delays.push_back(std::stoull(line.substr(line.rfind(' ') + 1)));
   }
-  ASSERT_EQ(delays.size(), 6u) << "the crash loop must keep respawning";
-  const std::vector<uint64_t> want = {initial, 2 * initial, 4 * initial, 8 * initial, 8 * initial, 8 * initial};
-  EXPECT_EQ(delays, want) << "initial " << initial << " ms, cap " << 8 * initial << " ms";
-  EXPECT_GE(cluster.worker_pids().size(), 6u) << "each respawn is a new process";
+  ASSERT_EQ(delays.size(), want.size()) << "the crash loop must keep respawning";
+  EXPECT_EQ(delays, want) << "initial " << initial << " ms, cap " << cap << " ms";
+  EXPECT_GE(cluster.worker_pids().size(), want.size()) << "each respawn is a new process";
 }
 
 GRADED_TEST(Cluster, SigtermDrainsEveryInFlightRequestAndLeavesNoProcess, 12) {
