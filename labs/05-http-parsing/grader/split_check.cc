@@ -106,12 +106,13 @@ std::string random_bytes(std::size_t n) {
 std::string random_hex(std::uint64_t value) {
   static const char lower[] = "0123456789abcdef";
   static const char upper[] = "0123456789ABCDEF";
-  std::string digits;
-  do {
-    digits.insert(digits.begin(), (random_between(0, 1) ? lower : upper)[value % 16]);
-    value /= 16;
-  } while (value != 0);
-  return std::string(static_cast<std::size_t>(random_between(0, 3)), '0') + digits;
+  std::string digits;  // least significant first, reversed below
+  for (std::uint64_t rest = value;; rest /= 16) {
+    const std::size_t digit = static_cast<std::size_t>(rest % 16);
+    digits.push_back(random_between(0, 1) ? lower[digit] : upper[digit]);
+    if (rest < 16) break;
+  }
+  return std::string(static_cast<std::size_t>(random_between(0, 3)), '0') + std::string(digits.rbegin(), digits.rend());
 }
 
 }  // namespace osn::grading::lab05
