@@ -221,7 +221,9 @@ LAB_NUMBERS  := $(sort $(patsubst LAB_%_DIR,%,$(filter LAB_%_DIR,$(.VARIABLES)))
 GRADING_SRCS := labs/grading/markers.cc
 GRADE_GTEST  := $(filter-out -lgtest_main %libgtest_main.a,$(GTEST_LIBS))
 GRADE_TIMEOUT ?= 60
-TSAN_BUILD   := $(subst -asan,,$(BUILD))$(if $(findstring thread,$(SANITIZE)),,-tsan)
+TSAN_BUILD   := $(subst -asan,,$(BUILD))-tsan
+# The TSan pass of `make grade`: asked for by the lab, and not already a TSan build.
+TSAN_PASS     = $(if $(and $(filter yes,$(LAB_$(LAB)_TSAN)),$(if $(findstring thread,$(SANITIZE)),,yes)),yes)
 $(call obj,$(wildcard labs/*/*.cc labs/*/grader/*.cc)):
 lab_known = $(if $(LAB_$(LAB)_DIR),,$(error LAB=$(LAB) is not a lab here; the labs are: $(LAB_NUMBERS) (make lab-start LAB=01)))
 
@@ -232,8 +234,11 @@ $(BUILD)/grade/%/grader: $$(call obj,$$(wildcard $$(LAB_%_DIR)/grader/*.cc) labs
 $(BUILD)/bin/lab-markers: $(call obj,labs/grading/lab_markers_main.cc $(GRADING_SRCS))
 	@mkdir -p $(dir $@)
 	$(CXX) $(LDFLAGS) $^ -o $@
-# The labs suite (tests/labs/) also links the marker rules and the points registry.
-$(BUILD)/tests/labs_test: $(call obj,$(GRADING_SRCS) labs/grading/graded_test.cc)
+# The labs suite (tests/labs/) also links the marker rules and the points registry, whose
+# main (labs/grading/graded_test.cc) replaces gtest_main: this suite is a grader too.
+$(BUILD)/tests/labs_test: $(call obj,$(wildcard tests/labs/*.cc) $(SUPPORT_SRCS) $(GRADING_SRCS) labs/grading/graded_test.cc) $(LIB) $(GTEST_DEPS)
+	@mkdir -p $(dir $@)
+	$(CXX) $(LDFLAGS) $(filter %.o,$^) $(LIB) $(GRADE_GTEST) $(LDLIBS) -o $@
 tests: $(BUILD)/lab-variant.txt
 $(BUILD)/lab-variant.txt: FORCE
 	@mkdir -p $(dir $@)
@@ -248,12 +253,12 @@ lab-reset:
 grade-build:
 	@:$(lab_known)
 	@$(MAKE) -s --no-print-directory $(BUILD)/grade/$(LAB)/grader
-ifeq ($(LAB_$(LAB)_TSAN),yes)
+ifeq ($(TSAN_PASS),yes)
 	@$(MAKE) -s --no-print-directory SANITIZE=thread BUILD=$(TSAN_BUILD) $(TSAN_BUILD)/grade/$(LAB)/grader
 endif
 grade: grade-build
 	@GRADE_TIMEOUT=$(GRADE_TIMEOUT) labs/grading/grade.sh $(LAB) $(BUILD)/grade/$(LAB)/grader $(BUILD)/grade/$(LAB) \
-	  $(if $(filter yes,$(LAB_$(LAB)_TSAN)),$(TSAN_BUILD)/grade/$(LAB)/grader)
+	  $(if $(filter yes,$(TSAN_PASS)),$(TSAN_BUILD)/grade/$(LAB)/grader)
 grade-check:
 	+@MAKE="$(MAKE)" BUILD=$(BUILD) labs/grading/grade_check.sh $(LAB_NUMBERS)
 lab-sync: $(BUILD)/bin/lab-markers

@@ -7,13 +7,15 @@
 # (2) in a scratch copy of the tree ($BUILD/grade-check/NN: the files git knows, with their
 # times, and this build's objects, so only the swapped files and what includes them are
 # compiled again), `make lab-start` puts the starter in place; it must compile, and its grade
-# must finish (each check killed after GRADE_CHECK_STARTER_TIMEOUT s, 20 by default; the whole
-# lab after GRADE_CHECK_LAB_TIMEOUT s, 900) below full marks. One line per lab, then a summary;
+# must finish (each check killed after GRADE_CHECK_STARTER_TIMEOUT s, 20 by default, run
+# GRADE_CHECK_STARTER_JOBS at a time, 4; the whole lab after GRADE_CHECK_LAB_TIMEOUT s, 900)
+# below full marks. One line per lab, then a summary;
 # exit 1 on any failure. Logs: $BUILD/grade-check/NN.{reference,starter}.log.
 set -u
 MAKE=${MAKE:-make}
 BUILD=${BUILD:-build}
 starter_limit=${GRADE_CHECK_STARTER_TIMEOUT:-20}
+starter_jobs=${GRADE_CHECK_STARTER_JOBS:-4}  # a starter's checks mostly fail at once or wait
 lab_limit=${GRADE_CHECK_LAB_TIMEOUT:-900}
 if [ $# -eq 0 ]; then echo "grade-check: no labs (labs/*/lab.mk) found"; exit 1; fi
 mkdir -p "$BUILD/grade-check"
@@ -62,7 +64,7 @@ for lab in "$@"; do
               LAB="$lab" LAB_"$lab"_TSAN=no) >>"$st_log" 2>&1; then
       problem="the starter does not compile (see $st_log)"
     else
-      (cd "$scratch" && GRADE_TIMEOUT=$starter_limit timeout --kill-after=10 "$lab_limit" \
+      (cd "$scratch" && GRADE_TIMEOUT=$starter_limit GRADE_JOBS=$starter_jobs timeout --kill-after=10 "$lab_limit" \
         $MAKE --no-print-directory grade LAB="$lab" LAB_"$lab"_TSAN=no) >>"$st_log" 2>&1
       rc=$? st=$(score_of "$st_log")
       if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then problem="the starter's grade did not finish in ${lab_limit} s"

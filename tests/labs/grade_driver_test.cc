@@ -114,6 +114,19 @@ TEST(GradeDriver, ATsanReportFailsACheckThatPassesWithoutTsan) {
   EXPECT_NE(r.out.find("lab 04: 0/10 points"), std::string::npos);
 }
 
+TEST(GradeDriver, ChecksRunInParallelPrintTheSameLinesInTheSameOrder) {
+  TempDir dir;
+  ASSERT_TRUE(dir.ok());
+  std::string grader = fake_grader(dir, "grader", false);
+  auto serial = grade({"07", grader, dir.file("serial")});
+  RunOptions options = RunOptions::with_env({"GRADE_TIMEOUT=2", "GRADE_JOBS=3"});
+  options.timeout_ms = 60'000;
+  auto parallel = run_program("labs/grading/grade.sh", {"07", grader, dir.file("serial")}, options);
+  ASSERT_TRUE(serial.finished && parallel.finished);
+  EXPECT_EQ(parallel.out, serial.out);
+  EXPECT_EQ(parallel.exit_code, serial.exit_code);
+}
+
 TEST(GradeDriver, FullMarksExitZero) {
   TempDir dir;
   ASSERT_TRUE(dir.ok());
