@@ -7,7 +7,7 @@
 //      (kill_stragglers, exit code 1);
 //   5. each exit is reaped as usual (primary_lifecycle.cc); when the last worker has exited,
 //      finish_if_done closes the channels, restores the signal dispositions and leaves the loop.
-// Lab 06's part: this whole file. docs/cluster.md §6.
+// Lab 06's part: the three function bodies marked [lab 06]. docs/cluster.md §6.
 #include <signal.h>
 
 #include "cluster/primary.h"
@@ -15,6 +15,7 @@
 namespace osn::cluster {
 
 void Primary::shutdown() {
+  // [lab 06] begin: shutdown — the numbered steps above
   if (shutting_down_) return;
   shutting_down_ = true;
   log("shutting down: no new connections, waiting up to %llu ms for the workers",
@@ -39,18 +40,22 @@ void Primary::shutdown() {
     kill_stragglers();
   });
   finish_if_done();  // 5. (no worker at all: done now)
+  // [lab 06] end
 }
 
 void Primary::kill_stragglers() {
+  // [lab 06] begin: kill_stragglers — SIGKILL whoever still runs at the deadline
   for (const auto& [id, w] : workers_) {
     if (w->exited_) continue;
     log("worker %d (pid %d) did not stop in time: SIGKILL", id, static_cast<int>(w->pid_));
     (void)kio::send_signal(w->pid_, SIGKILL);
     exit_code_ = 1;
   }
+  // [lab 06] end
 }
 
 void Primary::finish_if_done() {
+  // [lab 06] begin: finish_if_done — the last exit ends the primary's loop
   if (!shutting_down_ || finished_) return;
   for (const auto& [id, w] : workers_)
     if (!w->exited_) return;
@@ -62,6 +67,7 @@ void Primary::finish_if_done() {
   signals_.clear();  // dispositions go back to what they were
   log("all workers have exited; primary exits with code %d", exit_code_);
   loop_.stop();
+  // [lab 06] end
 }
 
 }  // namespace osn::cluster

@@ -4,18 +4,23 @@
 namespace osn::cluster {
 
 void RoundRobin::add_worker(int worker) {
+  // [lab 06] begin: add_worker — a worker that can take connections now
   workers_.try_emplace(worker);
   handoff(worker);
+  // [lab 06] end
 }
 
 void RoundRobin::stop_offering(int worker) {
+  // [lab 06] begin: stop_offering — a stopping worker is offered nothing new
   auto it = workers_.find(worker);
   if (it == workers_.end()) return;
   it->second.stopping = true;
   it->second.queued_free = false;  // its entry in free_ is skipped lazily
+  // [lab 06] end
 }
 
 void RoundRobin::remove_worker(int worker) {
+  // [lab 06] begin: remove_worker — a worker that left gives back its connection in flight
   auto it = workers_.find(worker);
   if (it == workers_.end()) return;
   Pending returned = std::move(it->second.in_flight);
@@ -26,15 +31,19 @@ void RoundRobin::remove_worker(int worker) {
     int other;
     if (take_free_worker(&other)) handoff(other);
   }
+  // [lab 06] end
 }
 
 void RoundRobin::distribute(kio::Fd connection) {
+  // [lab 06] begin: distribute — a new connection to the first free worker, else pending
   pending_.push_back(Pending{next_id_++, std::move(connection)});
   int worker;
   if (take_free_worker(&worker)) handoff(worker);
+  // [lab 06] end
 }
 
 void RoundRobin::acknowledge(int worker, uint64_t id, bool accepted) {
+  // [lab 06] begin: acknowledge — the worker's answer: close our copy, or retry elsewhere
   auto it = workers_.find(worker);
   if (it == workers_.end() || !it->second.busy || it->second.in_flight.id != id) return;
   WorkerSlot& slot = it->second;
@@ -48,9 +57,11 @@ void RoundRobin::acknowledge(int worker, uint64_t id, bool accepted) {
     if (take_free_worker(&other)) handoff(other);
   }
   handoff(worker);
+  // [lab 06] end
 }
 
 void RoundRobin::handoff(int worker) {
+  // [lab 06] begin: handoff — send the next pending connection, or queue the worker as free
   auto it = workers_.find(worker);
   if (it == workers_.end() || it->second.busy || it->second.stopping) return;
   WorkerSlot& slot = it->second;
@@ -69,9 +80,11 @@ void RoundRobin::handoff(int worker) {
   }
   slot.busy = true;
   slot.in_flight = std::move(next);
+  // [lab 06] end
 }
 
 bool RoundRobin::take_free_worker(int* worker) {
+  // [lab 06] begin: take_free_worker — the oldest free worker still there
   while (!free_.empty()) {
     int candidate = free_.front();
     free_.pop_front();
@@ -82,6 +95,7 @@ bool RoundRobin::take_free_worker(int* worker) {
     return true;
   }
   return false;
+  // [lab 06] end
 }
 
 size_t RoundRobin::free_workers() const {

@@ -16,6 +16,7 @@
 #include "http/char_class.h"
 
 namespace osn::http {
+// [lab 05] begin: the chunked decoder — its state in the opaque storage, feed(), state_name()
 namespace {
 
 constexpr std::uint64_t kMaxChunkSize = (std::uint64_t{1} << 63) - 1;
@@ -238,4 +239,5 @@ std::string_view name_of(State state) {
 }
 
 }  // namespace
+// [lab 05] end
 }  // namespace osn::http

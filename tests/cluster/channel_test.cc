@@ -8,6 +8,7 @@
 #include "cluster/channel.h"
 #include "cluster/fd_handoff.h"
 #include "gtest/gtest.h"
+#include "kernel-io/fd_passing.h"
 #include "kernel-io/io.h"
 #include "kernel-io/socket.h"
 #include "loop/loop.h"
@@ -145,6 +146,16 @@ TEST(FdHandoff, ARecordWithoutADescriptorIsRefused) {
   ASSERT_TRUE(kio::write_all(records->first.get(), std::string("conn=5")).ok());
   auto got = receive_connection(records->second.get());
   ASSERT_FALSE(got.ok());
+  EXPECT_TRUE(got.error().is(EBADMSG));
+}
+
+TEST(FdHandoff, AnIdTooLargeFor64BitsIsRefusedNotReadAsZero) {
+  auto records = kio::socket_pair(SOCK_SEQPACKET);
+  auto tcp = kio::socket_pair(SOCK_STREAM);
+  const int fds[1] = {tcp->first.get()};
+  ASSERT_TRUE(kio::send_with_fds(records->first.get(), std::string("conn=18446744073709551616"), fds).ok());
+  auto got = receive_connection(records->second.get());
+  ASSERT_FALSE(got.ok()) << "accepted with id " << (got.ok() && got->has_value() ? (*got)->id : 0);
   EXPECT_TRUE(got.error().is(EBADMSG));
 }
 
