@@ -9,7 +9,8 @@
 // Contract: entries are identified by a caller-chosen `slot` (a small integer; each slot is in
 // the heap at most once). erase() removes any slot in O(log n) — timers are often cancelled
 // long before they fire (an idle timeout reset on every request), so lazy deletion would pile
-// up dead entries.
+// up dead entries. insert() of a slot that is already in the heap moves it to its new
+// (deadline, sequence): a restarted timer.
 #pragma once
 
 #include <cstddef>

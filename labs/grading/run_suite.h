@@ -7,6 +7,7 @@
 // process — this same grader binary (/proc/self/exe), started again with --gtest_filter — so a
 // test that crashes or hangs costs this check and nothing else. The child is bounded by a
 // deadline and killed after it; its output is kept (the first 64 KiB) for the failure message.
+// run_child() is the same for any program (lab 03 runs examples/ordering's binary with it).
 #pragma once
 
 #include <fcntl.h>
@@ -20,44 +21,39 @@
 #include <chrono>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 namespace osn::grading {
 
-struct SuiteRun {
-  bool finished = false;  // exited before the deadline
-  int exit_code = -1;     // -1 when killed by a signal
-  int passed = 0;         // from gtest's "[  PASSED  ] N tests." line
+// A child program's end: how it exited and what it printed.
+struct ChildRun {
+  bool finished = false;  // exited before the deadline (else it was killed)
+  int exit_code = -1;     // -1 when it died of a signal
   std::string output;     // stdout and stderr, interleaved, at most 64 KiB
 };
 
-// The count in gtest's summary line `[  PASSED  ] 7 tests.` (0 if the line is absent).
-inline int passed_count(const std::string& output) {
-  const std::string mark = "[  PASSED  ] ";
-  size_t at = output.rfind(mark);
-  return at == std::string::npos ? 0 : std::atoi(output.c_str() + at + mark.size());
-}
-
-// Runs this binary again with --gtest_filter=FILTER; waits at most limit_ms.
-inline SuiteRun run_suite_in_child(const std::string& filter, int limit_ms = 120'000) {
-  SuiteRun run;
+// Runs argv[0] (a path) with argv, stdout and stderr on one pipe; waits at most limit_ms.
+inline ChildRun run_child(const std::vector<std::string>& argv, int limit_ms) {
+  ChildRun run;
   int out[2];
-  if (::pipe2(out, O_CLOEXEC) != 0) {
-    run.output = "pipe2 failed";
+  if (argv.empty() || ::pipe2(out, O_CLOEXEC) != 0) {
+    run.output = "run_child: no program, or pipe2 failed";
     return run;
   }
-  std::string filter_arg = "--gtest_filter=" + filter;
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
   pid_t pid = ::fork();
   if (pid == 0) {
     ::dup2(out[1], 1);
     ::dup2(out[1], 2);
-    ::execl("/proc/self/exe", "grader", filter_arg.c_str(), "--gtest_color=no",
-            static_cast<char*>(nullptr));
+    ::execv(args[0], args.data());
     ::_exit(127);
   }
   ::close(out[1]);
   if (pid < 0) {
     ::close(out[0]);
-    run.output = "fork failed";
+    run.output = "run_child: fork failed";
     return run;
   }
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(limit_ms);
@@ -82,17 +78,30 @@ inline SuiteRun run_suite_in_child(const std::string& filter, int limit_ms = 120
   }
   run.finished = !open;
   if (WIFEXITED(status)) run.exit_code = WEXITSTATUS(status);
-  run.passed = passed_count(run.output);
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 127 && run.output.empty())
+    run.output = "run_child: cannot execute " + argv[0];
   return run;
+}
+
+// The count in gtest's summary line `[  PASSED  ] 7 tests.` (0 if the line is absent).
+inline int passed_count(const std::string& output) {
+  const std::string mark = "[  PASSED  ] ";
+  size_t at = output.rfind(mark);
+  return at == std::string::npos ? 0 : std::atoi(output.c_str() + at + mark.size());
+}
+
+// Runs this binary again with --gtest_filter=FILTER; waits at most limit_ms.
+inline ChildRun run_suite_in_child(const std::string& filter, int limit_ms = 120'000) {
+  return run_child({"/proc/self/exe", "--gtest_filter=" + filter, "--gtest_color=no"}, limit_ms);
 }
 
 // The check itself: every selected test passes, and at least `at_least` of them ran (a filter
 // that matches nothing passes vacuously in gtest, so it must not here).
 inline void expect_suite_passes(const std::string& filter, int at_least = 1) {
-  SuiteRun run = run_suite_in_child(filter);
+  ChildRun run = run_suite_in_child(filter);
   EXPECT_TRUE(run.finished) << filter << ": still running at the deadline; output:\n" << run.output;
   EXPECT_EQ(run.exit_code, 0) << filter << ": some tests failed; output:\n" << run.output;
-  EXPECT_GE(run.passed, at_least) << filter << ": fewer tests passed than the suite has";
+  EXPECT_GE(passed_count(run.output), at_least) << filter << ": fewer tests passed than the suite has";
 }
 
 }  // namespace osn::grading

@@ -1,0 +1,3 @@
+LAB_03_DIR   := labs/03-timers-phases
+LAB_03_FILES := loop/timer_heap.cc loop/task_queues.cc
+LAB_03_TSAN  := no
