@@ -210,6 +210,73 @@ bench-peers: all $(BENCH_BINS)
 run: all
 	@exec $(BUILD)/bin/cluster-demo
 
+# ---- labs: lab-start, lab-reset, grade, grade-check, lab-sync (docs/labs.md) ------------------
+# Each labs/NN-topic/lab.mk sets LAB_NN_DIR, LAB_NN_FILES (the reference files its starter
+# replaces) and LAB_NN_TSAN. The scripts in labs/grading/ do the work; this block only names
+# the files. A grader is labs/NN-*/grader/*.cc + labs/grading/graded_test.cc (its main) linked
+# with the library built from the tree as it is (the starter in place after lab-start).
+-include $(wildcard labs/*/lab.mk)
+.PHONY: lab-start lab-reset grade grade-build grade-check lab-sync install
+LAB_NUMBERS  := $(sort $(patsubst LAB_%_DIR,%,$(filter LAB_%_DIR,$(.VARIABLES))))
+GRADING_SRCS := labs/grading/markers.cc
+GRADE_GTEST  := $(filter-out -lgtest_main %libgtest_main.a,$(GTEST_LIBS))
+GRADE_TIMEOUT ?= 60
+TSAN_BUILD   := $(subst -asan,,$(BUILD))$(if $(findstring thread,$(SANITIZE)),,-tsan)
+$(call obj,$(wildcard labs/*/*.cc labs/*/grader/*.cc)):
+lab_known = $(if $(LAB_$(LAB)_DIR),,$(error LAB=$(LAB) is not a lab here; the labs are: $(LAB_NUMBERS) (make lab-start LAB=01)))
+
+# labs/NN-*/grader/*.cc -> build/grade/NN/grader
+$(BUILD)/grade/%/grader: $$(call obj,$$(wildcard $$(LAB_%_DIR)/grader/*.cc) labs/grading/graded_test.cc $(SUPPORT_SRCS)) $(LIB) $(GTEST_DEPS)
+	@mkdir -p $(dir $@)
+	$(CXX) $(LDFLAGS) $(filter %.o %.a,$^) $(GRADE_GTEST) $(LDLIBS) -o $@
+$(BUILD)/bin/lab-markers: $(call obj,labs/grading/lab_markers_main.cc $(GRADING_SRCS))
+	@mkdir -p $(dir $@)
+	$(CXX) $(LDFLAGS) $^ -o $@
+# The labs suite (tests/labs/) also links the marker rules and the points registry.
+$(BUILD)/tests/labs_test: $(call obj,$(GRADING_SRCS) labs/grading/graded_test.cc)
+tests: $(BUILD)/lab-variant.txt
+$(BUILD)/lab-variant.txt: FORCE
+	@mkdir -p $(dir $@)
+	@:$(file >$@,CXX=$(CXX) BACKEND=$(BACKEND) SANITIZE=$(SANITIZE))
+
+lab-start:
+	@:$(lab_known)
+	@labs/grading/lab_start.sh start $(LAB) $(LAB_$(LAB)_DIR) $(LAB_$(LAB)_FILES)
+lab-reset:
+	@:$(lab_known)
+	@labs/grading/lab_start.sh reset $(LAB) $(LAB_$(LAB)_DIR) $(LAB_$(LAB)_FILES)
+grade-build:
+	@:$(lab_known)
+	@$(MAKE) -s --no-print-directory $(BUILD)/grade/$(LAB)/grader
+ifeq ($(LAB_$(LAB)_TSAN),yes)
+	@$(MAKE) -s --no-print-directory SANITIZE=thread BUILD=$(TSAN_BUILD) $(TSAN_BUILD)/grade/$(LAB)/grader
+endif
+grade: grade-build
+	@GRADE_TIMEOUT=$(GRADE_TIMEOUT) labs/grading/grade.sh $(LAB) $(BUILD)/grade/$(LAB)/grader $(BUILD)/grade/$(LAB) \
+	  $(if $(filter yes,$(LAB_$(LAB)_TSAN)),$(TSAN_BUILD)/grade/$(LAB)/grader)
+grade-check:
+	+@MAKE="$(MAKE)" BUILD=$(BUILD) labs/grading/grade_check.sh $(LAB_NUMBERS)
+lab-sync: $(BUILD)/bin/lab-markers
+	@$(foreach n,$(LAB_NUMBERS),$(foreach f,$(LAB_$(n)_FILES),$(BUILD)/bin/lab-markers sync $(n) $(f) $(LAB_$(n)_DIR)/starter/$(f) &&)) true
+
+# ---- make install PREFIX=...: headers, libosn.a and osnode.pc for programs outside the tree ----
+# Headers keep their layer paths under include/osnode/, so `#include "loop/loop.h"` works with
+# the -I that `pkg-config --cflags osnode` prints.
+PREFIX ?= /usr/local
+INSTALL_HEADERS := $(foreach l,$(LAYERS),$(shell find $(l) -name '*.h'))
+install: lib
+	@for h in $(INSTALL_HEADERS); do install -D -m 644 $$h $(DESTDIR)$(PREFIX)/include/osnode/$$h || exit 1; done
+	install -D -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libosn.a
+	@mkdir -p $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	@printf '%s\n' 'prefix=$(PREFIX)' 'includedir=$${prefix}/include/osnode' 'libdir=$${prefix}/lib' '' \
+	  'Name: osnode' 'Description: a small C++20 runtime re-creating the process and thread model of Node.js' \
+	  'Version: 0.1' \
+	  'Cflags: -I$${includedir} -std=c++20 -pthread$(if $(SANITIZE), -fsanitize=$(SANITIZE) -fno-omit-frame-pointer)' \
+	  'Libs: -L$${libdir} -losn -pthread$(if $(SANITIZE), -fsanitize=$(SANITIZE))$(if $(LDLIBS), $(LDLIBS))' \
+	  >$(DESTDIR)$(PREFIX)/lib/pkgconfig/osnode.pc
+	@echo "install: $(words $(INSTALL_HEADERS)) headers, libosn.a and lib/pkgconfig/osnode.pc under $(DESTDIR)$(PREFIX)"
+	@echo "  build against it: PKG_CONFIG_PATH=$(DESTDIR)$(PREFIX)/lib/pkgconfig g++ app.cc \$$(pkg-config --cflags --libs osnode)"
+
 clean:
 	rm -rf build build-*
 
@@ -223,6 +290,11 @@ help:
 	@echo "  make compdb          write compile_commands.json for clangd (the same compile lines as the build)"
 	@echo "  make check-layers    fail if a file includes a layer above its own"
 	@echo "  make fuzz            fuzz the HTTP parser with libFuzzer (clang; FUZZ_SECONDS=60)"
+	@echo "  make lab-start LAB=NN   put lab NN's starter in place (make lab-reset LAB=NN: the reference back)"
+	@echo "  make grade LAB=NN    grade lab NN: each check with its points, then 'lab NN: X/Y points'"
+	@echo "  make grade-check     every lab's grader both ways: reference full marks, starter below"
+	@echo "  make lab-sync        rewrite each starter outside its lab regions from the reference"
+	@echo "  make install PREFIX=DIR   headers, libosn.a and lib/pkgconfig/osnode.pc under DIR (/usr/local)"
 	@echo "  make clean           remove every build folder"
 	@echo "knobs:"
 	@echo "  -jN                  parallel jobs (default: every core, here $(CORES); make -j1 for one)"

@@ -2,8 +2,9 @@
 //
 // The control buffer is a sequence of cmsghdr records; CMSG_SPACE/CMSG_DATA compute the
 // padding the kernel expects. MSG_CMSG_CLOEXEC makes received fds close-on-exec atomically.
-// Lab 01's part is the first section: the two functions that write and read the SCM_RIGHTS
-// record (attach_fds, collect_fds). The rest — the iovec, the flags, the EINTR loops — stays.
+// Lab 01's part is the two regions marked `[lab 01]`: the bodies of the functions that write and
+// read the SCM_RIGHTS record (attach_fds, collect_fds). The rest — the iovec, the flags, the
+// EINTR loops — stays. The lab: labs/01-processes-fds/README.md.
 #include "kernel-io/fd_passing.h"
 
 #include <sys/socket.h>
@@ -36,6 +37,7 @@ using ControlBuffer = char[CMSG_SPACE(sizeof(int) * kMaxPassedFds)];
 // length the kernel reads, CMSG_LEN for the record's own length, CMSG_DATA for where the ints
 // go). Nothing else of *msg changes.
 void attach_fds(msghdr* msg, ControlBuffer& control, std::span<const int> fds) {
+  // [lab 01] begin: attach_fds — one SOL_SOCKET / SCM_RIGHTS record holding the ints of fds
   std::memset(control, 0, sizeof control);
   msg->msg_control = control;
   msg->msg_controllen = CMSG_SPACE(sizeof(int) * fds.size());
@@ -44,6 +46,7 @@ void attach_fds(msghdr* msg, ControlBuffer& control, std::span<const int> fds) {
   c->cmsg_type = SCM_RIGHTS;
   c->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
   std::memcpy(CMSG_DATA(c), fds.data(), sizeof(int) * fds.size());
+  // [lab 01] end
 }
 
 // Contract: `msg` is what recvmsg(2) filled in. Every descriptor of every SOL_SOCKET /
@@ -51,6 +54,7 @@ void attach_fds(msghdr* msg, ControlBuffer& control, std::span<const int> fds) {
 // (cmsg_len - CMSG_LEN(0)) / sizeof(int) numbers) is appended to *out as an owning Fd, in
 // order, so none can leak; other records are skipped.
 void collect_fds(const msghdr& msg, std::vector<Fd>* out) {
+  // [lab 01] begin: collect_fds — walk every record, own each fd of every SCM_RIGHTS one
   for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(const_cast<msghdr*>(&msg), c)) {
     if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
     size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
@@ -60,6 +64,7 @@ void collect_fds(const msghdr& msg, std::vector<Fd>* out) {
       out->emplace_back(fd);
     }
   }
+  // [lab 01] end
 }
 
 // ---- end of lab 01's part ---------------------------------------------------------------------

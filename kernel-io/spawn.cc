@@ -1,7 +1,8 @@
 // kernel-io/spawn.cc — spawn_process: fork, place the inherited fds with dup2, exec, and learn
 // whether exec worked.
 //
-// Lab 01's part: this whole file (the contract is spawn_process in process.h). The steps:
+// Lab 01's part: the three regions marked `[lab 01]` (the contract is spawn_process in
+// process.h; labs/01-processes-fds/README.md is the lab). The steps:
 //   1. before fork: argv and envp as char* arrays, and a close-on-exec *report pipe* — after
 //      fork, a child of a threaded program may only make async-signal-safe calls (no malloc);
 //   2. fork with every signal blocked, so none of our handlers runs in the child;
@@ -45,17 +46,20 @@ constexpr int kStepDup2 = 0, kStepExec = 1;
 // result of dup2 is not close-on-exec: it survives exec).
 void place_inherited_fds(const std::vector<std::pair<int, int>>& inherit, std::vector<int>& copies,
                          int above, int report_fd) {
+  // [lab 01] begin: place_inherited_fds — the two passes of F_DUPFD_CLOEXEC copies, then dup2
   for (size_t i = 0; i < inherit.size(); ++i) {
     copies[i] = ::fcntl(inherit[i].first, F_DUPFD_CLOEXEC, above);
     if (copies[i] < 0) report_and_exit(report_fd, kStepDup2);
   }
   for (size_t i = 0; i < inherit.size(); ++i)
     if (::dup2(copies[i], inherit[i].second) < 0) report_and_exit(report_fd, kStepDup2);
+  // [lab 01] end
 }
 
 // In the parent: EOF on the report pipe means exec succeeded; a ChildFailure means it did
 // not, and the child (which _exit()ed) is reaped here.
 Result<pid_t> wait_for_exec(pid_t pid, int report_read) {
+  // [lab 01] begin: wait_for_exec — read the report pipe; EOF is success, a report is reaped
   ChildFailure failure{};
   ssize_t n;
   (void)set_nonblocking(report_read, false);  // block until exec or _exit
@@ -66,6 +70,7 @@ Result<pid_t> wait_for_exec(pid_t pid, int report_read) {
   (void)wait_child(pid, true);
   bool known_step = failure.step == kStepDup2 || failure.step == kStepExec;
   return SysError{known_step ? kChildSteps[failure.step] : "spawn", failure.err};
+  // [lab 01] end
 }
 
 }  // namespace
@@ -94,6 +99,7 @@ Result<pid_t> spawn_process(const SpawnOptions& options) {
 
   // Steps 2 and 3.
   Result<pid_t> pid = 0;
+  // [lab 01] begin: spawn_process steps 2-3 — fork; in the child: the dup2s, signals reset, exec
   {
     auto no_handlers_in_child = ScopedSignalBlock::all();  // until the child has reset them
     pid = fork_process();
@@ -109,6 +115,7 @@ Result<pid_t> spawn_process(const SpawnOptions& options) {
       report_and_exit(report_write.get(), kStepExec);
     }
   }
+  // [lab 01] end
   if (!pid) return pid;
   // Step 4. Our copy of the write end must close first, or read() would never see EOF.
   report_write.reset();
