@@ -1,6 +1,7 @@
 // loop/task_queues.h — the three queues of callbacks, and the check phase that runs immediates.
 //
-// Lab 03 has students write task_queues.cc behind exactly this contract (with timer_heap.cc).
+// Lab 03 (labs/03-timers-phases) has students write task_queues.cc's [lab 03] regions behind
+// exactly this contract (with timer_heap.cc).
 // Three queues, three promises — Node's rules:
 //  - next_tick(cb): cb runs right after the callback that is running now returns, before any
 //    other callback (drain_ticks(), which the loop calls after *every* callback). A tick queued

@@ -4,12 +4,13 @@
 // to block in the poll phase) and "which timers are due now?". A binary heap keeps the
 // earliest deadline at the root: peek O(1), insert and remove O(log n). Ties are broken by a
 // sequence number, so timers with the same deadline fire in the order they were created (as
-// libuv does, and as Node guarantees). Lab 03 has students write this file.
+// libuv does, and as Node guarantees). Lab 03 has students write its heap (timer_heap.cc).
 //
 // Contract: entries are identified by a caller-chosen `slot` (a small integer; each slot is in
 // the heap at most once). erase() removes any slot in O(log n) — timers are often cancelled
 // long before they fire (an idle timeout reset on every request), so lazy deletion would pile
-// up dead entries.
+// up dead entries. insert() of a slot that is already in the heap moves it to its new
+// (deadline, sequence): a restarted timer.
 #pragma once
 
 #include <cstddef>
