@@ -6,8 +6,8 @@
 //
 //   timers -> pending -> idle -> prepare -> poll -> check -> close
 //
-// and after *every* callback the next_tick queue is drained, as Node drains
-// process.nextTick. docs/loop.md walks through one iteration, including how poll_timeout()
+// and after *every* callback the next_tick queue and then the microtask queue are drained,
+// round again until both are empty, as Node's processTicksAndRejections (task_queues.h). docs/loop.md walks through one iteration, including how poll_timeout()
 // decides how long the poll phase may block.
 //
 // Ownership: the Loop owns its backend, its timers' callbacks and its queues; handles are
@@ -25,6 +25,7 @@
 #pragma once
 
 #include <atomic>
+#include <coroutine>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -102,6 +103,14 @@ class Loop {
   void next_tick(Callback cb);
   // Runs cb in the pending phase of the next iteration (I/O callbacks deferred by a handle).
   void defer_to_pending(Callback cb);
+  // Runs cb as a microtask: after the current callback and its ticks (queueMicrotask).
+  void queue_microtask(Callback cb);
+  // The same for a suspended coroutine frame (how every co_await resumes: loop/task.h), and
+  // taking it back when the frame is destroyed first. at_end_of_drain: once both queues are
+  // empty (where unhandled rejections are looked for). Loop thread only, all three.
+  void queue_resumption(std::coroutine_handle<> frame) { queues_.queue_resumption(frame); }
+  void cancel_resumption(std::coroutine_handle<> frame) { queues_.cancel_resumption(frame); }
+  void at_end_of_drain(Callback cb) { queues_.at_end_of_drain(std::move(cb)); }
 
   // ---- requests (e.g. pool work) keep the loop alive while in flight ----
   void ref_request() { ++active_requests_; }
@@ -154,11 +163,11 @@ class Loop {
   // A buffer streams read into; valid only during the read callback (no allocation per read).
   std::span<char> read_buffer() { return read_buffer_; }
 
-  // Runs cb and then drains the next_tick queue: how every callback is invoked.
+  // Runs cb and then drains the next_tick and microtask queues: how every callback is invoked.
   template <class F, class... Args>
   void invoke(F& cb, Args&&... args) {
     cb(std::forward<Args>(args)...);
-    drain_ticks();
+    drain_ticks_and_microtasks();
   }
 
  private:
@@ -198,7 +207,7 @@ class Loop {
   bool nothing_to_poll() const;
   void invoke_io(IoWatcher* watcher, uint32_t events);
   PollTimeout poll_timeout(RunMode mode) const;
-  void drain_ticks() { queues_.drain_ticks(); }
+  void drain_ticks_and_microtasks() { queues_.drain_ticks_and_microtasks(); }
 
   // Observing an iteration (loop_trace.cc): run_phase() runs one phase and, only while
   // OSN_TRACE=loop is on, counts and times it; trace_iteration() prints the line. Inline so

@@ -1,4 +1,5 @@
-// loop/task_queues.cc — next_tick, set_immediate with the check phase, and the pending queue.
+// loop/task_queues.cc — next_tick, microtasks, set_immediate with the check phase, and the
+// pending queue.
 //
 // The promises are in task_queues.h (Lab 03 writes this file). The one idea behind both
 // phases: take the whole queue into a local batch *before* running it, so what a callback
@@ -12,7 +13,7 @@ namespace osn::loop {
 
 void TaskQueues::invoke(Callback& cb) {
   cb();
-  drain_ticks();
+  drain_ticks_and_microtasks();
 }
 
 // ---- next_tick --------------------------------------------------------------------------------
@@ -22,13 +23,69 @@ void TaskQueues::next_tick(Callback cb) { ticks_.push_back(std::move(cb)); }
 void TaskQueues::drain_ticks() {
   if (draining_ticks_) return;  // a tick's callback runs inside this drain already
   draining_ticks_ = true;
-  while (!ticks_.empty()) {  // (with microtasks: || !microtasks_.empty(), draining both)
+  while (!ticks_.empty()) {  // the microtasks come after: drain_ticks_and_microtasks()
     Callback cb = std::move(ticks_.front());
     ticks_.pop_front();
     cb();
   }
   draining_ticks_ = false;
 }
+
+// ---- microtasks, and the drain after every callback (the rule in task_queues.h) ---------------
+
+void TaskQueues::queue_microtask(Callback cb) { microtasks_.push_back(Microtask{std::move(cb), {}}); }
+
+void TaskQueues::queue_resumption(std::coroutine_handle<> frame) {
+  microtasks_.push_back(Microtask{nullptr, frame});
+}
+
+// A frame destroyed while its resumption waits: forget it (the queue, and the rest of the batch
+// running now). Rare — only a frame destroyed between being woken and its turn — so a scan.
+void TaskQueues::cancel_resumption(std::coroutine_handle<> frame) {
+  for (Microtask& m : microtasks_)
+    if (m.frame == frame) m.frame = nullptr;
+  for (size_t i = next_running_microtask_; i < running_microtasks_.size(); ++i)
+    if (running_microtasks_[i].frame == frame) running_microtasks_[i].frame = nullptr;
+}
+
+void TaskQueues::at_end_of_drain(Callback cb) { end_of_drain_.push_back(std::move(cb)); }
+
+// [lab 08] begin: the microtask drain (run_microtasks, drain_ticks_and_microtasks)
+// Batches, as the check phase, but round again until empty: a microtask queued by a microtask
+// runs in this drain. Both vectors keep their capacity, so a steady stream of microtasks (a
+// million co_awaits) allocates nothing.
+void TaskQueues::run_microtasks() {
+  while (!microtasks_.empty()) {
+    running_microtasks_.swap(microtasks_);
+    for (next_running_microtask_ = 0; next_running_microtask_ < running_microtasks_.size();) {
+      Microtask& m = running_microtasks_[next_running_microtask_++];
+      if (m.frame) {
+        m.frame.resume();
+      } else if (m.cb) {
+        Callback cb = std::move(m.cb);
+        cb();
+      }
+    }
+    running_microtasks_.clear();
+    next_running_microtask_ = 0;
+  }
+}
+
+void TaskQueues::drain_ticks_and_microtasks() {
+  if (draining_) return;  // a tick or microtask runs inside this drain already
+  draining_ = true;
+  do {
+    drain_ticks();
+    run_microtasks();
+    if (!end_of_drain_.empty() && ticks_.empty()) {
+      std::vector<Callback> batch;
+      batch.swap(end_of_drain_);
+      for (Callback& cb : batch) cb();
+    }
+  } while (!ticks_.empty() || !microtasks_.empty());
+  draining_ = false;
+}
+// [lab 08] end
 
 // ---- immediates and the check phase -------------------------------------------------------------
 
