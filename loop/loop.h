@@ -141,6 +141,9 @@ class Loop {
   Attachment& attach(const void* key, std::unique_ptr<Attachment> attachment);
 
   // ---- observability ----
+  // Rejections nobody handled (loop/unhandled_rejection.h reports each on stderr).
+  void count_unhandled_rejection() { ++unhandled_rejections_; }
+  uint64_t unhandled_rejections() const { return unhandled_rejections_; }
   LoopMetrics metrics() const;
   void reset_metrics();
   // Is the caller the owner thread (see "Thread affinity" above)? Callable from any thread.
@@ -276,6 +279,7 @@ class Loop {
 
   // observability
   uint64_t iterations_ = 0;
+  uint64_t unhandled_rejections_ = 0;
   LatencyHistogram lag_;
   uint64_t metrics_start_ns_ = 0;  // utilization = 1 - idle / (now - start)
   uint64_t idle_ns_ = 0;
