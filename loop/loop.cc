@@ -24,6 +24,7 @@
 #include "loop/io_watcher.h"
 #include "loop/phase_handle.h"
 #include "loop/signal.h"
+#include "loop/spawned_frames.h"
 
 namespace osn::loop {
 
@@ -74,9 +75,15 @@ Loop::~Loop() {
   // Whoever destroys the loop owns it now: no other thread may be using it any more, and the
   // handles it still holds unregister from this thread.
   owner_.store(std::this_thread::get_id(), std::memory_order_relaxed);
-  attachments_.clear();  // first: they may own handles registered here
+  spawned_frames_.reset();  // first: their awaiters may still cancel work in an attachment
+  attachments_.clear();     // then: they may own handles registered here
   wakeup_watcher_.reset();
   signals_.reset();
+}
+
+SpawnedFrames& Loop::spawned_frames() {
+  if (!spawned_frames_) spawned_frames_ = std::make_unique<SpawnedFrames>();
+  return *spawned_frames_;
 }
 
 Loop::Attachment* Loop::find_attachment(const void* key) const {

@@ -63,6 +63,7 @@ class PhaseHandle;
 class Async;
 class SignalRouter;
 class Signal;
+class SpawnedFrames;
 
 class Loop {
  public:
@@ -139,6 +140,8 @@ class Loop {
   };
   Attachment* find_attachment(const void* key) const;
   Attachment& attach(const void* key, std::unique_ptr<Attachment> attachment);
+  // The coroutine frames the loop owns (spawn(): loop/task.h), destroyed first in ~Loop.
+  SpawnedFrames& spawned_frames();
 
   // ---- observability ----
   // Rejections nobody handled (loop/unhandled_rejection.h reports each on stderr).
@@ -273,6 +276,7 @@ class Loop {
   std::vector<Async*> asyncs_;
   std::unique_ptr<SignalRouter> signals_;
   std::vector<std::pair<const void*, std::unique_ptr<Attachment>>> attachments_;
+  std::unique_ptr<SpawnedFrames> spawned_frames_;
 
   std::vector<ReadyEvent> ready_;  // reused by every poll phase
   std::vector<char> read_buffer_;

@@ -4,40 +4,32 @@
 // itself at its final suspend (task.h, FinalAwaiter). One that is still suspended when the
 // loop is destroyed would leak, so the loop keeps every spawned frame in a list (an
 // attachment, destroyed first in ~Loop) and destroys the ones left: their awaiters disarm
-// (clear a timer, forget a pool completion), their locals are destroyed, nothing is resumed.
-#include <memory>
+// (clear a timer, cancel a pool request), their locals are destroyed, nothing is resumed.
+// The loop owns the list and destroys it first in ~Loop, before its attachments (the pool),
+// so a frame's awaiters can still reach everything they registered with.
+#include "loop/spawned_frames.h"
 
 #include "loop/frame.h"
 #include "loop/task.h"
 
 namespace osn::loop {
 
-class SpawnedFrames final : public Loop::Attachment {
- public:
-  static SpawnedFrames& of(Loop& loop) {
-    static const int key = 0;
-    if (auto* found = loop.find_attachment(&key)) return static_cast<SpawnedFrames&>(*found);
-    return static_cast<SpawnedFrames&>(loop.attach(&key, std::make_unique<SpawnedFrames>()));
-  }
-  ~SpawnedFrames() override {
-    while (head_.linked()) head_.next->frame->frame().destroy();  // unlinks itself
-  }
-  void add(TaskPromiseBase& frame) {
-    SpawnLink& link = frame.spawn_link_;
-    link.frame = &frame;
-    link.prev = head_.prev;
-    link.next = &head_;
-    head_.prev->next = &link;
-    head_.prev = &link;
-  }
+SpawnedFrames::~SpawnedFrames() {
+  while (head_.linked()) head_.next->frame->frame().destroy();  // each unlinks itself
+}
 
- private:
-  SpawnLink head_;
-};
+void SpawnedFrames::add(TaskPromiseBase& frame) {
+  SpawnLink& link = frame.spawn_link_;
+  link.frame = &frame;
+  link.prev = head_.prev;
+  link.next = &head_;
+  head_.prev->next = &link;
+  head_.prev = &link;
+}
 
 void spawn_frame(TaskPromiseBase& frame) {
   frame.spawned_ = true;
-  SpawnedFrames::of(frame.loop()).add(frame);
+  frame.loop().spawned_frames().add(frame);
 }
 
 TaskPromiseBase::~TaskPromiseBase() {
