@@ -33,41 +33,50 @@ void TaskQueues::drain_ticks() {
 
 // ---- microtasks, and the drain after every callback (the rule in task_queues.h) ---------------
 
-void TaskQueues::queue_microtask(Callback cb) { microtasks_.push_back(Microtask{std::move(cb), {}}); }
+void TaskQueues::queue_microtask(Callback cb) { push_microtask(Microtask{std::move(cb), {}}); }
 
 void TaskQueues::queue_resumption(std::coroutine_handle<> frame) {
-  microtasks_.push_back(Microtask{nullptr, frame});
+  push_microtask(Microtask{nullptr, frame});
 }
 
-// A frame destroyed while its resumption waits: forget it (the queue, and the rest of the batch
-// running now). Rare — only a frame destroyed between being woken and its turn — so a scan.
+void TaskQueues::push_microtask(Microtask m) {
+  size_t capacity = microtasks_.size();
+  if (microtask_tail_ - microtask_head_ == capacity) {  // full (or never used): double it
+    std::vector<Microtask> bigger(capacity == 0 ? 64 : 2 * capacity);
+    for (size_t i = 0; i < capacity; ++i)
+      bigger[i] = std::move(microtasks_[(microtask_head_ + i) & (capacity - 1)]);
+    microtasks_.swap(bigger);
+    microtask_tail_ -= microtask_head_;
+    microtask_head_ = 0;
+    capacity = microtasks_.size();
+  }
+  microtasks_[microtask_tail_++ & (capacity - 1)] = std::move(m);
+}
+
+// A frame destroyed while its resumption waits: forget it. Rare — only a frame destroyed
+// between being woken and its turn — so a scan of what is queued.
 void TaskQueues::cancel_resumption(std::coroutine_handle<> frame) {
-  for (Microtask& m : microtasks_)
-    if (m.frame == frame) m.frame = nullptr;
-  for (size_t i = next_running_microtask_; i < running_microtasks_.size(); ++i)
-    if (running_microtasks_[i].frame == frame) running_microtasks_[i].frame = nullptr;
+  const size_t mask = microtasks_.size() - 1;
+  for (size_t i = microtask_head_; i != microtask_tail_; ++i)
+    if (microtasks_[i & mask].frame == frame) microtasks_[i & mask].frame = nullptr;
 }
 
 void TaskQueues::at_end_of_drain(Callback cb) { end_of_drain_.push_back(std::move(cb)); }
 
 // [lab 08] begin: the microtask drain (run_microtasks, drain_ticks_and_microtasks)
-// Batches, as the check phase, but round again until empty: a microtask queued by a microtask
-// runs in this drain. Both vectors keep their capacity, so a steady stream of microtasks (a
-// million co_awaits) allocates nothing.
+// First in, first out, until the queue is empty: a microtask queued by a microtask runs in
+// this same drain (unlike the phases, which take a batch). The slot is emptied before the
+// microtask runs, as it may queue more (and the ring may grow under it).
 void TaskQueues::run_microtasks() {
-  while (!microtasks_.empty()) {
-    running_microtasks_.swap(microtasks_);
-    for (next_running_microtask_ = 0; next_running_microtask_ < running_microtasks_.size();) {
-      Microtask& m = running_microtasks_[next_running_microtask_++];
-      if (m.frame) {
-        m.frame.resume();
-      } else if (m.cb) {
-        Callback cb = std::move(m.cb);
-        cb();
-      }
+  while (microtask_head_ != microtask_tail_) {
+    Microtask& slot = microtasks_[microtask_head_++ & (microtasks_.size() - 1)];
+    if (std::coroutine_handle<> frame = std::exchange(slot.frame, nullptr)) {
+      frame.resume();
+    } else if (slot.cb) {
+      Callback cb = std::move(slot.cb);
+      slot.cb = nullptr;
+      cb();
     }
-    running_microtasks_.clear();
-    next_running_microtask_ = 0;
   }
 }
 
@@ -82,7 +91,7 @@ void TaskQueues::drain_ticks_and_microtasks() {
       batch.swap(end_of_drain_);
       for (Callback& cb : batch) cb();
     }
-  } while (!ticks_.empty() || !microtasks_.empty());
+  } while (!ticks_.empty() || has_microtasks());
   draining_ = false;
 }
 // [lab 08] end

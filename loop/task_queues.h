@@ -74,7 +74,7 @@ class TaskQueues {
 
   // What the loop needs to decide whether it is alive and how long it may block.
   bool has_ticks() const { return !ticks_.empty(); }
-  bool has_microtasks() const { return !microtasks_.empty(); }
+  bool has_microtasks() const { return microtask_head_ != microtask_tail_; }
   bool has_immediates() const { return !immediates_.empty(); }
   bool has_pending() const { return !pending_.empty(); }
 
@@ -94,9 +94,12 @@ class TaskQueues {
 
   std::deque<Callback> ticks_;
   bool draining_ticks_ = false;
-  std::vector<Microtask> microtasks_;          // queued, in order
-  std::vector<Microtask> running_microtasks_;  // the batch run_microtasks() is running
-  size_t next_running_microtask_ = 0;          // index into running_microtasks_
+  // The microtask queue: a ring (power-of-two capacity, doubled when full, never shrunk), so a
+  // steady stream of microtasks — a million co_awaits — allocates nothing once it has grown.
+  std::vector<Microtask> microtasks_;
+  size_t microtask_head_ = 0;  // next to run (counts up; index = count & (capacity - 1))
+  size_t microtask_tail_ = 0;  // next free
+  void push_microtask(Microtask m);
   std::vector<Callback> end_of_drain_;
   bool draining_ = false;
   std::vector<Immediate> immediates_;          // queued for the next check phase

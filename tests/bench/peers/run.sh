@@ -36,6 +36,7 @@ PEER_GROUPS=(
   pool:run_pool_vs_libuv
   http:run_http_vs_nginx_node
   cluster:run_cluster_vs_nginx_node
+  async:run_async_vs_node
 )
 
 selected=("$@")
