@@ -13,12 +13,14 @@
 // completion that still comes wakes nobody. Loop thread only. Lab 08 writes the marked part.
 #pragma once
 
+#include <cerrno>
 #include <coroutine>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <utility>
 
+#include "kernel-io/result.h"
 #include "loop/frame.h"
 #include "loop/loop.h"
 #include "pool/work_queue.h"
