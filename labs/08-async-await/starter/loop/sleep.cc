@@ -9,7 +9,10 @@ namespace osn::loop {
 // [lab 08] begin: the timer awaitable (Sleep::start, Sleep::await_resume, ~Sleep)
 // TODO(lab 08): arm a timer of delay_ms_ (loop_.set_timeout) whose callback forgets the timer
 // (timer_ = 0) and wakes the frame (waiting_.wake(): a microtask, right after the callback).
-void Sleep::start() { (void)delay_ms_; }
+void Sleep::start() {
+  (void)delay_ms_;
+  (void)timer_;
+}
 
 // TODO(lab 08): the wake-up is spent: tell the frame (waiting_.resumed()).
 void Sleep::await_resume() {}
