@@ -13,7 +13,9 @@
 // the loop owns its frame until it finishes. Pipelined requests still leave in request order:
 // a response that finishes early waits in its own buffer for the ones before it
 // (http/response.h). A coroutine that ends without answering leaves the client waiting (the
-// server's timeouts close it), as a Node handler that never calls res.end(). Loop thread only.
+// server's timeouts close it), as a Node handler that never calls res.end(). As for every
+// ResponseHandle, the Server must outlive the handlers' frames (destroy it after the loop has
+// run them out, or with the loop). Loop thread only.
 #pragma once
 
 #include <functional>
