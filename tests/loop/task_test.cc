@@ -175,7 +175,7 @@ TEST(TaskLifetime, ALoopDestroyedWithSpawnedFramesSuspendedDestroysThem) {
 Task<> waits_for(Loop& loop, Promise<int> p, bool* resumed, bool* destroyed) {
   (void)loop;
   Witness w{destroyed};
-  co_await p;
+  (void)co_await p;
   *resumed = true;
 }
 
