@@ -59,6 +59,8 @@ ResponseHandle Response::handle() {
   return ResponseHandle(&server, handle_id_);
 }
 
+loop::Loop& Response::loop() const { return connection_->server().loop(); }
+
 void Response::forget_handle() {
   if (handle_id_ != 0) connection_->server().forget_response(handle_id_);
   handle_id_ = 0;

@@ -19,6 +19,10 @@
 #include <string>
 #include <string_view>
 
+namespace osn::loop {
+class Loop;
+}
+
 namespace osn::http {
 
 class Connection;
@@ -70,6 +74,8 @@ class Response {
 
   // For answering after the handler has returned (e.g. when pool work completes).
   ResponseHandle handle();
+  // The loop this response's connection runs on (a coroutine handler's frame needs it).
+  loop::Loop& loop() const;
 
  private:
   friend class Connection;

@@ -93,13 +93,13 @@ void Listener::accept_pending() {
       if (err.is(ECONNABORTED)) continue;  // the client gave up while queued: next one
       if (err.is(EMFILE) || err.is(ENFILE)) shed_one_connection();
       report(err);
-      if (!guard.destroyed()) loop().drain_ticks();
+      if (!guard.destroyed()) loop().drain_ticks_and_microtasks();
       return;
     }
     ++accepted_;
     on_connection_(std::move(*conn));
     // Ticks run after every callback, before the next connection's (a tick may delete us).
-    if (!guard.destroyed()) loop().drain_ticks();
+    if (!guard.destroyed()) loop().drain_ticks_and_microtasks();
     if (guard.destroyed()) return;
   }
 }

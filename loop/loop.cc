@@ -24,6 +24,7 @@
 #include "loop/io_watcher.h"
 #include "loop/phase_handle.h"
 #include "loop/signal.h"
+#include "loop/spawned_frames.h"
 
 namespace osn::loop {
 
@@ -74,9 +75,15 @@ Loop::~Loop() {
   // Whoever destroys the loop owns it now: no other thread may be using it any more, and the
   // handles it still holds unregister from this thread.
   owner_.store(std::this_thread::get_id(), std::memory_order_relaxed);
-  attachments_.clear();  // first: they may own handles registered here
+  spawned_frames_.reset();  // first: their awaiters may still cancel work in an attachment
+  attachments_.clear();     // then: they may own handles registered here
   wakeup_watcher_.reset();
   signals_.reset();
+}
+
+SpawnedFrames& Loop::spawned_frames() {
+  if (!spawned_frames_) spawned_frames_ = std::make_unique<SpawnedFrames>();
+  return *spawned_frames_;
 }
 
 Loop::Attachment* Loop::find_attachment(const void* key) const {
@@ -95,13 +102,14 @@ void Loop::update_time() { now_ms_ = kio::monotonic_ms(); }
 bool Loop::alive() const {
   return active_handles_ > 0 || active_requests_ > 0 || refed_timers_ > 0 ||
          queues_.has_immediates() || queues_.has_pending() || !closing_.empty() ||
-         queues_.has_ticks();
+         queues_.has_ticks() || queues_.has_microtasks();
 }
 
 bool Loop::run(RunMode mode) {
   owner_.store(std::this_thread::get_id(), std::memory_order_relaxed);  // the runner owns it
   stop_requested_ = false;
-  drain_ticks();  // ticks queued by the main program run before the first phase, as in Node
+  // Ticks and microtasks queued by the main program run before the first phase, as in Node.
+  drain_ticks_and_microtasks();
   do {
     run_iteration(mode);
   } while (mode == RunMode::kDefault && !stop_requested_ && alive());
@@ -196,7 +204,7 @@ void Loop::invoke_io(IoWatcher* watcher, uint32_t events) {
   // with it the stored function. After the call we touch nothing of the watcher.
   IoWatcher::EventCallback cb = watcher->on_events_;
   cb(events);
-  drain_ticks();
+  drain_ticks_and_microtasks();
 }
 
 size_t Loop::run_close_phase() {
@@ -222,6 +230,11 @@ bool Loop::clear_immediate(ImmediateId id) {
 void Loop::next_tick(Callback cb) {
   assert_in_loop_thread("Loop::next_tick");
   queues_.next_tick(std::move(cb));
+}
+
+void Loop::queue_microtask(Callback cb) {
+  assert_in_loop_thread("Loop::queue_microtask");
+  queues_.queue_microtask(std::move(cb));
 }
 
 void Loop::defer_to_pending(Callback cb) {

@@ -6,8 +6,8 @@
 //
 //   timers -> pending -> idle -> prepare -> poll -> check -> close
 //
-// and after *every* callback the next_tick queue is drained, as Node drains
-// process.nextTick. docs/loop.md walks through one iteration, including how poll_timeout()
+// and after *every* callback the next_tick queue and then the microtask queue are drained,
+// round again until both are empty, as Node's processTicksAndRejections (task_queues.h). docs/loop.md walks through one iteration, including how poll_timeout()
 // decides how long the poll phase may block.
 //
 // Ownership: the Loop owns its backend, its timers' callbacks and its queues; handles are
@@ -25,6 +25,7 @@
 #pragma once
 
 #include <atomic>
+#include <coroutine>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -62,6 +63,7 @@ class PhaseHandle;
 class Async;
 class SignalRouter;
 class Signal;
+class SpawnedFrames;
 
 class Loop {
  public:
@@ -102,6 +104,14 @@ class Loop {
   void next_tick(Callback cb);
   // Runs cb in the pending phase of the next iteration (I/O callbacks deferred by a handle).
   void defer_to_pending(Callback cb);
+  // Runs cb as a microtask: after the current callback and its ticks (queueMicrotask).
+  void queue_microtask(Callback cb);
+  // The same for a suspended coroutine frame (how every co_await resumes: loop/task.h), and
+  // taking it back when the frame is destroyed first. at_end_of_drain: once both queues are
+  // empty (where unhandled rejections are looked for). Loop thread only, all three.
+  void queue_resumption(std::coroutine_handle<> frame) { queues_.queue_resumption(frame); }
+  void cancel_resumption(std::coroutine_handle<> frame) { queues_.cancel_resumption(frame); }
+  void at_end_of_drain(Callback cb) { queues_.at_end_of_drain(std::move(cb)); }
 
   // ---- requests (e.g. pool work) keep the loop alive while in flight ----
   void ref_request() { ++active_requests_; }
@@ -130,8 +140,13 @@ class Loop {
   };
   Attachment* find_attachment(const void* key) const;
   Attachment& attach(const void* key, std::unique_ptr<Attachment> attachment);
+  // The coroutine frames the loop owns (spawn(): loop/task.h), destroyed first in ~Loop.
+  SpawnedFrames& spawned_frames();
 
   // ---- observability ----
+  // Rejections nobody handled (loop/unhandled_rejection.h reports each on stderr).
+  void count_unhandled_rejection() { ++unhandled_rejections_; }
+  uint64_t unhandled_rejections() const { return unhandled_rejections_; }
   LoopMetrics metrics() const;
   void reset_metrics();
   // Is the caller the owner thread (see "Thread affinity" above)? Callable from any thread.
@@ -154,11 +169,11 @@ class Loop {
   // A buffer streams read into; valid only during the read callback (no allocation per read).
   std::span<char> read_buffer() { return read_buffer_; }
 
-  // Runs cb and then drains the next_tick queue: how every callback is invoked.
+  // Runs cb and then drains the next_tick and microtask queues: how every callback is invoked.
   template <class F, class... Args>
   void invoke(F& cb, Args&&... args) {
     cb(std::forward<Args>(args)...);
-    drain_ticks();
+    drain_ticks_and_microtasks();
   }
 
  private:
@@ -198,7 +213,7 @@ class Loop {
   bool nothing_to_poll() const;
   void invoke_io(IoWatcher* watcher, uint32_t events);
   PollTimeout poll_timeout(RunMode mode) const;
-  void drain_ticks() { queues_.drain_ticks(); }
+  void drain_ticks_and_microtasks() { queues_.drain_ticks_and_microtasks(); }
 
   // Observing an iteration (loop_trace.cc): run_phase() runs one phase and, only while
   // OSN_TRACE=loop is on, counts and times it; trace_iteration() prints the line. Inline so
@@ -261,12 +276,14 @@ class Loop {
   std::vector<Async*> asyncs_;
   std::unique_ptr<SignalRouter> signals_;
   std::vector<std::pair<const void*, std::unique_ptr<Attachment>>> attachments_;
+  std::unique_ptr<SpawnedFrames> spawned_frames_;
 
   std::vector<ReadyEvent> ready_;  // reused by every poll phase
   std::vector<char> read_buffer_;
 
   // observability
   uint64_t iterations_ = 0;
+  uint64_t unhandled_rejections_ = 0;
   LatencyHistogram lag_;
   uint64_t metrics_start_ns_ = 0;  // utilization = 1 - idle / (now - start)
   uint64_t idle_ns_ = 0;

@@ -50,7 +50,7 @@ bool Stream::call_out(F&& callback) {
   DestroyGuard guard(destroy_flag_);
   Loop& loop = this->loop();  // the Loop outlives us; `this` may not outlive the callback
   callback();
-  loop.drain_ticks();  // as after every callback (a tick may destroy this Stream too)
+  loop.drain_ticks_and_microtasks();  // as after every callback (a tick may destroy this Stream too)
   return !guard.destroyed();
 }
 

@@ -1,8 +1,15 @@
-// loop/task_queues.h — the three queues of callbacks, and the check phase that runs immediates.
+// loop/task_queues.h — the queues of callbacks, and the check phase that runs immediates.
 //
-// Lab 03 (labs/03-timers-phases) has students write task_queues.cc's [lab 03] regions behind
-// exactly this contract (with timer_heap.cc).
-// Three queues, three promises — Node's rules:
+// THE DRAIN RULE (Node's processTicksAndRejections, checked against node 20): after every
+// callback, run the whole next_tick queue, then the whole microtask queue, and go round again
+// until both are empty. So a microtask queued by a tick runs in this same drain (after the
+// ticks), and a tick queued by a microtask runs once the microtask queue has drained; nothing
+// else (no timer, no I/O, no immediate) runs until both queues are empty.
+//
+// Lab 03 (labs/03-timers-phases) has students write the tick and immediate parts of
+// task_queues.cc behind this contract (with timer_heap.cc); lab 08 (labs/08-async-await) writes
+// the microtask drain. Each part is a [lab NN] region of task_queues.cc. Node's rules, queue by
+// queue:
 //  - next_tick(cb): cb runs right after the callback that is running now returns, before any
 //    other callback (drain_ticks(), which the loop calls after *every* callback). A tick queued
 //    by a tick joins the same drain, so a tick storm starves I/O — exactly as in Node.
@@ -13,14 +20,20 @@
 //  - defer_to_pending(cb): cb runs in the next pending phase (an I/O callback a handle deferred,
 //    e.g. a write that finished inside write() reports here, never inside the write() call).
 //    run_pending_phase() takes the whole queue first, like the check phase.
-// Every callback these queues run is followed by drain_ticks(). When the microtask queue
-// arrives it lives here too, and drain_ticks() becomes Node's processTicksAndRejections:
-// every tick, then every microtask, round again until both are empty.
+//  - queue_microtask(cb): cb runs in the drain after the current callback, after the ticks
+//    (queueMicrotask; a promise's then-callbacks and every co_await resumption are microtasks).
+//    A microtask queued by a microtask joins the same drain. queue_resumption(frame) is the
+//    same for a suspended coroutine (no std::function: a co_await allocates nothing here), and
+//    cancel_resumption(frame) takes it back when the frame is destroyed before its turn.
+//  - at_end_of_drain(cb): cb runs once both queues are empty, before the drain returns — where
+//    Node looks for unhandled rejections (loop/unhandled_rejection.h).
+// Every callback these queues run is followed by drain_ticks_and_microtasks(), the rule above.
 //
 // Ownership: the Loop owns one TaskQueues and the callbacks queued in it. Thread affinity:
 // the loop thread only (Loop's entry points check it before forwarding here).
 #pragma once
 
+#include <coroutine>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -40,6 +53,15 @@ class TaskQueues {
   // a tick's own callback) return at once: the outer drain goes on.
   void drain_ticks();
 
+  // ---- microtasks, and the drain rule at the top of this file ----
+  void queue_microtask(Callback cb);
+  void queue_resumption(std::coroutine_handle<> frame);
+  void cancel_resumption(std::coroutine_handle<> frame);
+  void at_end_of_drain(Callback cb);
+  // Ticks, then microtasks, until both are empty; called after every callback. Re-entrant
+  // calls (from a tick or a microtask) return at once: the outer drain goes on.
+  void drain_ticks_and_microtasks();
+
   // ---- immediates (check phase) ----
   ImmediateId set_immediate(Callback cb);  // never returns 0
   // false if `id` already ran, was cleared, or never existed.
@@ -54,6 +76,7 @@ class TaskQueues {
 
   // What the loop needs to decide whether it is alive and how long it may block.
   bool has_ticks() const { return !ticks_.empty(); }
+  bool has_microtasks() const { return microtask_head_ != microtask_tail_; }
   bool has_immediates() const { return !immediates_.empty(); }
   bool has_pending() const { return !pending_.empty(); }
 
@@ -62,10 +85,25 @@ class TaskQueues {
     ImmediateId id;
     Callback cb;  // empty once cleared while its batch runs
   };
-  void invoke(Callback& cb);  // cb(), then drain_ticks()
+  // One microtask: a callback, or (cb empty) a coroutine frame to resume; both empty once
+  // cancelled.
+  struct Microtask {
+    Callback cb;
+    std::coroutine_handle<> frame;
+  };
+  void invoke(Callback& cb);  // cb(), then drain_ticks_and_microtasks()
+  void run_microtasks();      // until the microtask queue is empty
 
   std::deque<Callback> ticks_;
   bool draining_ticks_ = false;
+  // The microtask queue: a ring (power-of-two capacity, doubled when full, never shrunk), so a
+  // steady stream of microtasks — a million co_awaits — allocates nothing once it has grown.
+  std::vector<Microtask> microtasks_;
+  size_t microtask_head_ = 0;  // next to run (counts up; index = count & (capacity - 1))
+  size_t microtask_tail_ = 0;  // next free
+  void push_microtask(Microtask m);
+  std::vector<Callback> end_of_drain_;
+  bool draining_ = false;
   std::vector<Immediate> immediates_;          // queued for the next check phase
   std::vector<Immediate> running_immediates_;  // the batch the check phase is running
   ImmediateId next_immediate_id_ = 1;

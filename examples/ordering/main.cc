@@ -15,6 +15,7 @@
 
 #include "kernel-io/io.h"
 #include "kernel-io/socket.h"
+#include "examples/ordering/promise_scenarios.h"
 #include "loop/io_watcher.h"
 #include "loop/loop.h"
 #include "pool/fs.h"
@@ -31,10 +32,7 @@ struct Keep {
   osn::loop::TimerId interval = 0;
 };
 
-void say(const char* label) {
-  std::puts(label);
-  std::fflush(stdout);
-}
+using ordering::say;
 
 // An immediate, then a tick, both from the main program: the tick runs first.
 void nexttick_first(Loop& loop, Keep&) {
@@ -122,6 +120,12 @@ void pool_chain(Loop& loop, Keep&) {
   });
 }
 
+// The promise scenarios (promise_scenarios.cc) keep nothing: their Tasks are spawned.
+template <void (*F)(Loop&)>
+void promise_scenario(Loop& loop, Keep&) {
+  F(loop);
+}
+
 struct Scenario {
   const char* name;
   void (*setup)(Loop&, Keep&);
@@ -133,9 +137,21 @@ constexpr Scenario kScenarios[] = {
     {"timers-same-deadline", timers_same_deadline},
     {"tick-between-timers", tick_between_timers},
     {"interval-clear", interval_clear},     {"pool-chain", pool_chain},
+    {"promise-then-tick-immediate", promise_scenario<ordering::promise_then_tick_immediate>},
+    {"await-null", promise_scenario<ordering::await_null>},
+    {"promise-in-fs-callback", promise_scenario<ordering::promise_in_fs_callback>},
+    {"microtask-tick-interleave", promise_scenario<ordering::microtask_tick_interleave>},
+    {"await-chain-vs-then-chain", promise_scenario<ordering::await_chain_vs_then_chain>},
+    {"await-timer-vs-immediate", promise_scenario<ordering::await_timer_vs_immediate>},
+    {"rejection-caught-by-await", promise_scenario<ordering::rejection_caught_by_await>},
 };
 
 }  // namespace
+
+void ordering::say(const char* label) {
+  std::puts(label);
+  std::fflush(stdout);
+}
 
 int main(int argc, char** argv) {
   if (argc != 2) {

@@ -39,6 +39,15 @@ constexpr Scenario kScenarios[] = {
     {"tick-between-timers", "timer 1\ntick\ntimer 2\n"},
     {"interval-clear", "interval 1\ninterval 2\ninterval 3\n"},
     {"pool-chain", "stat 1\nimmediate\nstat 2\n"},
+    {"promise-then-tick-immediate", "nextTick\nthen\nimmediate\n"},
+    {"await-null", "async start\nmain\nnextTick\nafter await\nthen\nimmediate\n"},
+    {"promise-in-fs-callback", "stat\nnextTick\nthen\nimmediate\ntimeout\n"},
+    {"microtask-tick-interleave",
+     "tick 1\ntick 2\nmicro 1\nmicro from tick\nmicro 2\ntick from micro 1\n"
+     "tick from micro from tick\nimmediate\n"},
+    {"await-chain-vs-then-chain", "await 1\nthen 1\nawait 2\nthen 2\nawait 3\nthen 3\n"},
+    {"await-timer-vs-immediate", "sleep start\nimmediate\nslept\ntimeout after\n"},
+    {"rejection-caught-by-await", "main\nnextTick\ncaught ENOENT\n"},
 };
 
 // A scenario, and the pool's spin mode to run it in ("0" off, "1" on).

@@ -37,6 +37,7 @@ PEER_GROUPS=(
   http:run_http_vs_nginx_node
   cluster:run_cluster_vs_nginx_node
   redis:run_redis_vs_redis_benchmark
+  async:run_async_vs_node
 )
 
 selected=("$@")
