@@ -4,7 +4,8 @@
 // The promises are in task_queues.h (Lab 03 writes this file). The one idea behind both
 // phases: take the whole queue into a local batch *before* running it, so what a callback
 // queues meanwhile waits for the next iteration. The tick queue is the exception: it is
-// drained until empty, ticks queued by ticks included.
+// drained until empty, ticks queued by ticks included. Lab 03 (labs/03-timers-phases) has
+// students write the parts between the "[lab 03]" markers; invoke() and the pending queue stay.
 #include "loop/task_queues.h"
 
 #include <utility>
@@ -18,6 +19,7 @@ void TaskQueues::invoke(Callback& cb) {
 
 // ---- next_tick --------------------------------------------------------------------------------
 
+// [lab 03] begin: next_tick and drain_ticks
 void TaskQueues::next_tick(Callback cb) { ticks_.push_back(std::move(cb)); }
 
 void TaskQueues::drain_ticks() {
@@ -30,6 +32,7 @@ void TaskQueues::drain_ticks() {
   }
   draining_ticks_ = false;
 }
+// [lab 03] end
 
 // ---- microtasks, and the drain after every callback (the rule in task_queues.h) ---------------
 
@@ -83,6 +86,7 @@ void TaskQueues::drain_ticks_and_microtasks() {
 
 // ---- immediates and the check phase -------------------------------------------------------------
 
+// [lab 03] begin: set_immediate, clear_immediate and the check phase that runs immediates
 ImmediateId TaskQueues::set_immediate(Callback cb) {
   ImmediateId id = next_immediate_id_++;
   immediates_.push_back(Immediate{id, std::move(cb)});
@@ -118,6 +122,7 @@ size_t TaskQueues::run_check_phase() {
   running_immediates_.clear();
   return ran;
 }
+// [lab 03] end
 
 // ---- pending ----------------------------------------------------------------------------------
 

@@ -56,7 +56,7 @@ class AwaitWork {
   // TODO(lab 08): destroyed before the result came: leave the slot without a waiter, and
   // cancel the request if no pool thread took it yet (pool::cancel).
   ~AwaitWork() {}
-// [lab 08] end
+  // [lab 08] end
 
  private:
   struct Slot {
