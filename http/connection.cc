@@ -107,6 +107,8 @@ void Connection::on_head_complete(size_t head_start, size_t head_bytes) {
   request_.path = request_.target.substr(0, question);
   if (question != std::string_view::npos) request_.query = request_.target.substr(question + 1);
   body_.clear();
+  if (head.framing != BodyFraming::kNone)
+    body_deadline_ms_ = loop_->now() + server_->options().body_timeout_ms;
 
   // Expect: 100-continue — tell the client to send its body now (only when nothing is owed
   // before it: an interim answer must not overtake earlier final ones).
@@ -270,15 +272,20 @@ void Connection::begin_linger() {
   choose_deadline();
 }
 
+// Shutdown must not race the client. A keep-alive client may have sent its next request already:
+// closing now would destroy it (and closing with its bytes unread sends a reset). So:
+//   * answers owed: the last one says Connection: close, then we half-close (begin_linger);
+//   * nothing owed: keep reading until the server's grace period ends; a request that arrives
+//     is answered with Connection: close (dispatch_request asks shutting_down()); when the
+//     grace period ends in silence, on_timeout half-closes, and the linger drains what comes.
 void Connection::stop_after_current() {
-  if (closed_) return;
-  stop_reading_ = true;
-  if (in_flight_.empty()) {
-    // Nothing owed: close now, or once the queued output has left.
-    if (stream_.write_queue_bytes() == 0) return close_now();
-    return begin_linger();
+  if (closed_ || lingering_) return;
+  if (!in_flight_.empty()) {
+    stop_reading_ = true;
+    in_flight_.back()->keep_alive_ = false;  // the last answer says Connection: close
+    return;
   }
-  in_flight_.back()->keep_alive_ = false;  // the last answer says Connection: close
+  if (!in_batch_) choose_deadline();  // kGrace while idle (connection_deadlines.cc)
 }
 
 void Connection::close_now() {

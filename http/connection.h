@@ -9,7 +9,7 @@
 // read are dispatched one after another; their Responses wait in line (in_flight_) and leave
 // in request order, even when a later one finishes first. Output of one read batch is written
 // with one system call. One deadline at a time guards the connection (header, idle, body
-// stall, send, linger); it is a lazy timer: moving the deadline is a store, and the loop timer
+// stall, body total, send, shutdown grace, linger); it is a lazy timer: moving the deadline is a store, and the loop timer
 // re-arms itself when it fires early. A parse error is answered with its status and
 // `Connection: close`, then the connection closes — after the answers it already owes.
 // Ownership: the Server owns Connections; a Connection owns its Stream and Responses.
@@ -39,7 +39,9 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
 
   void start();
-  // Server shutdown: close now if nothing is owed, else after the current answers.
+  // Server shutdown, losing nothing: the answers owed say Connection: close; an idle
+  // connection stays open for the grace period, in case a request is already on its way (it is
+  // answered, with Connection: close), then half-closes and drains until the client's FIN.
   void stop_after_current();
   bool closed() const { return closed_; }
   size_t slot = 0;  // index in the Server's table (for O(1) removal)
@@ -51,7 +53,7 @@ class Connection {
   void response_finished(Response& response);
 
  private:
-  enum class Deadline : uint8_t { kNone, kHeader, kIdle, kBody, kSend, kLinger };
+  enum class Deadline : uint8_t { kNone, kHeader, kIdle, kBody, kBodyTotal, kSend, kGrace, kLinger };
 
   // reading
   void on_data(std::string_view data);
@@ -80,6 +82,9 @@ class Connection {
   void choose_deadline();
   void on_timer();
   void on_timeout();
+  bool bytes_are_waiting() const;
+  void discard_waiting_bytes();
+  uint64_t time_left(uint64_t until_ms) const;
 
   Server* server_;
   loop::Loop* loop_;
@@ -100,6 +105,7 @@ class Connection {
   uint64_t deadline_ms_ = 0;
   loop::TimerId timer_ = 0;
   uint64_t timer_due_ms_ = 0;
+  uint64_t body_deadline_ms_ = 0;  // the whole body must have arrived by then (body_timeout_ms)
 
   bool in_batch_ = false;        // inside process_input: output and closing wait for its end
   bool stop_reading_ = false;    // no more requests: close/error/upgrade/peer FIN/shutdown

@@ -83,7 +83,8 @@ void Server::reap_closed() { closed_.clear(); }
 void Server::shutdown() {
   if (shutting_down_) return;
   shutting_down_ = true;
-  if (listener_) listener_->close();
+  grace_ends_ms_ = loop_->now() + options_.shutdown_grace_ms;
+  if (listener_) listener_->close();  // 1. stop accepting first
   std::vector<Connection*> live;
   for (auto& c : connections_) live.push_back(c.get());
   for (Connection* c : live) c->stop_after_current();  // may bury c: iterate over a copy

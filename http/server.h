@@ -39,8 +39,10 @@ struct ServerOptions {
   ParserLimits limits;
   uint64_t header_timeout_ms = 10'000;  // from a request's first byte (or accept) to its end of head
   uint64_t idle_timeout_ms = 5'000;     // keep-alive: silence between requests; also body stalls
+  uint64_t body_timeout_ms = 60'000;    // from the end of the head to the body's last byte (408)
   uint64_t send_timeout_ms = 30'000;    // output queued and the client not reading
   uint64_t linger_ms = 1'000;           // after our last response: wait for the client's FIN
+  uint64_t shutdown_grace_ms = 1'000;   // shutdown: an idle connection may still send a request
   size_t max_connections = 10'000;
   size_t max_pipelined = 64;            // requests answered ahead of the socket before reading pauses
   bool tcp_nodelay = true;              // small responses leave at once (no Nagle delay)
@@ -53,6 +55,8 @@ struct ServerStats {
   uint64_t requests_total = 0;        // handed to the handler
   uint64_t header_timeouts = 0;
   uint64_t idle_timeouts = 0;         // silent keep-alive connections, stalled bodies and sends
+  uint64_t body_timeouts = 0;         // bodies slower than body_timeout_ms in total (408)
+  uint64_t idle_deadlines_spared = 0; // the deadline passed, but bytes were waiting: not idle
   std::map<int, uint64_t> parse_errors;  // status (400, 413, ...) -> count
 
   uint64_t parse_errors_total() const;
@@ -77,14 +81,17 @@ class Server {
   void serve(kio::Fd connection);
 
   uint16_t port() const;  // the bound port, 0 before listen()
-  // Graceful stop: no more accepting; idle connections close now, busy ones after their
-  // current response. The loop ends once they are gone (if nothing else keeps it alive).
+  // Graceful stop, losing nothing: no more accepting; every answer owed and every request that
+  // arrives within shutdown_grace_ms is answered with Connection: close; then idle connections
+  // half-close and drain (docs/http.md, "Shutting down without losing a request"). The loop
+  // ends once they are gone (if nothing else keeps it alive).
   void shutdown();
 
   const ServerStats& stats() const { return stats_; }
   const ServerOptions& options() const { return options_; }
   loop::Loop& loop() const { return *loop_; }
   bool shutting_down() const { return shutting_down_; }
+  uint64_t shutdown_grace_ends_ms() const { return grace_ends_ms_; }
 
  private:
   friend class Connection;
@@ -116,6 +123,7 @@ class Server {
   std::unordered_map<uint64_t, Response*> responses_;
   uint64_t next_response_id_ = 1;
   bool shutting_down_ = false;
+  uint64_t grace_ends_ms_ = 0;
 };
 
 }  // namespace osn::http
