@@ -78,10 +78,11 @@ LIB      := $(BUILD)/lib/libosn.a
 EXAMPLES     := $(notdir $(patsubst %/,%,$(dir $(wildcard examples/*/*.cc))))
 EXAMPLE_BINS := $(addprefix $(BUILD)/bin/,$(sort $(EXAMPLES)))
 
-TEST_DIRS    := $(filter-out bench support fuzz,$(notdir $(patsubst %/,%,$(dir $(wildcard tests/*/*.cc)))))
+TEST_DIRS    := $(filter-out bench support fuzz stress,$(notdir $(patsubst %/,%,$(dir $(wildcard tests/*/*.cc)))))
 TEST_BINS    := $(addprefix $(BUILD)/tests/,$(addsuffix _test,$(sort $(TEST_DIRS))))
 SUPPORT_SRCS := $(wildcard tests/support/*.cc)
 BENCH_BINS   := $(patsubst tests/bench/%.cc,$(BUILD)/bench/%,$(wildcard tests/bench/*.cc))
+STRESS_BINS  := $(patsubst tests/stress/%.cc,$(BUILD)/stress/%,$(wildcard tests/stress/*.cc))
 
 obj = $(patsubst %.cc,$(BUILD)/obj/%.o,$(1))
 # The one compile line of a source file: the rule below runs it, `make compdb` writes it down.
@@ -110,7 +111,7 @@ else
 endif
 
 # ---- targets ----------------------------------------------------------------------------------
-.PHONY: all lib examples tests test bench bench-peers run clean help check-layers fuzz compdb FORCE
+.PHONY: all lib examples tests test bench bench-peers stress run clean help check-layers fuzz compdb FORCE
 .DEFAULT_GOAL := all
 
 all: lib examples
@@ -140,6 +141,11 @@ $(BUILD)/tests/%_test: $$(call obj,$$(wildcard tests/%/*.cc) $(SUPPORT_SRCS)) $(
 
 # tests/bench/NAME.cc -> build/bench/NAME
 $(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+# tests/stress/NAME.cc -> build/stress/NAME (the probes of `make stress`, with the test support)
+$(BUILD)/stress/%: $(BUILD)/obj/tests/stress/%.o $(call obj,$(SUPPORT_SRCS)) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
@@ -202,6 +208,12 @@ fuzz: build-fuzz/http_parser_fuzz
 bench: all $(BENCH_BINS)
 	@for b in $(BENCH_BINS); do echo "== $$b"; $$b || exit 1; done
 
+# The stress suite (tests/stress/run.sh): faults, floods and restarts under load, each probe
+# printing `stress: NAME FIGURE UNIT` and a verdict. STRESS=short for CI (a few minutes).
+STRESS ?= full
+stress: all $(STRESS_BINS)
+	@BUILD=$(BUILD) STRESS=$(STRESS) FUZZ_SECONDS=$(FUZZ_SECONDS) tests/stress/run.sh
+
 bench-peers: all $(BENCH_BINS)
 	@BUILD=$(BUILD) tests/bench/peers/run.sh
 
@@ -219,6 +231,7 @@ help:
 	@echo "  make test            build and run every test; ends with 'tests: N passed, N failed'"
 	@echo "  make run             the cluster demo on 127.0.0.1:8080 (PORT=, WORKERS=, SCHED=rr|shared|reuseport)"
 	@echo "  make bench           run the benchmarks (lines 'bench: NAME VALUE UNIT')"
+	@echo "  make stress          faults, floods, restarts under load: 'stress: NAME FIGURE UNIT' + verdicts (STRESS=short)"
 	@echo "  make bench-peers     the same workloads against libuv / nginx / node where installed"
 	@echo "  make compdb          write compile_commands.json for clangd (the same compile lines as the build)"
 	@echo "  make check-layers    fail if a file includes a layer above its own"

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "http/connection_buffers.h"
 #include "http/parser.h"
 #include "http/request.h"
 #include "http/response.h"
@@ -63,6 +64,8 @@ class Connection {
   void dispatch_request();
   void answer_error(int status, std::string_view reason);
   void on_peer_end();
+  bool take_body_bytes(std::string_view data);
+  void release_body_bytes();
 
   // the line of responses
   Response& next_response();
@@ -86,26 +89,22 @@ class Connection {
   void discard_waiting_bytes();
   uint64_t time_left(uint64_t until_ms) const;
 
+  // busy state: borrowed from the Server while busy (connection_buffers.h)
+  ConnectionBuffers& buffers();      // borrows them first if needed
+  bool owes_nothing() const { return !b_ || b_->in_flight.empty(); }
+  void give_back_buffers_if_idle();
+
   Server* server_;
   loop::Loop* loop_;
   loop::Stream stream_;
-  std::vector<Header> fields_;
-  RequestParser parser_;
-  std::string in_;                  // received, not yet consumed bytes start at in_pos_
-  size_t in_pos_ = 0;
-  std::string head_copy_;           // the head of a request with a body (see on_head_complete)
-  std::vector<Header> head_fields_;
-  std::string body_;
-  Request request_;
-  std::string out_;                 // output of this batch, written with one system call
-  std::vector<std::unique_ptr<Response>> in_flight_;  // answers owed, in request order
-  std::vector<std::unique_ptr<Response>> spare_;      // finished, for reuse
+  std::unique_ptr<ConnectionBuffers> b_;  // null while idle
 
   Deadline deadline_kind_ = Deadline::kNone;
   uint64_t deadline_ms_ = 0;
   loop::TimerId timer_ = 0;
   uint64_t timer_due_ms_ = 0;
-  uint64_t body_deadline_ms_ = 0;  // the whole body must have arrived by then (body_timeout_ms)
+  uint64_t body_deadline_ms_ = 0;
+  size_t body_bytes_counted_ = 0;  // our share of the server's body budget  // the whole body must have arrived by then (body_timeout_ms)
 
   bool in_batch_ = false;        // inside process_input: output and closing wait for its end
   bool stop_reading_ = false;    // no more requests: close/error/upgrade/peer FIN/shutdown

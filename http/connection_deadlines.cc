@@ -46,10 +46,10 @@ void Connection::choose_deadline() {
   const bool queued = stream_.write_queue_bytes() > 0;
   if (lingering_) return set_deadline(Deadline::kLinger, queued ? o.send_timeout_ms : o.linger_ms);
   if (queued) return set_deadline(Deadline::kSend, o.send_timeout_ms);
-  if (!in_flight_.empty()) return set_deadline(Deadline::kNone, 0);  // the handler is working
-  switch (parser_.state()) {
+  if (!owes_nothing()) return set_deadline(Deadline::kNone, 0);  // the handler is working
+  switch (b_ ? b_->parser.state() : ParserState::kIdle) {  // no buffers: idle, nothing received
     case ParserState::kIdle:
-      if (in_pos_ == in_.size()) {
+      if (!b_ || b_->in_pos == b_->in.size()) {
         if (!server_->shutting_down()) return set_deadline(Deadline::kIdle, o.idle_timeout_ms);
         return set_deadline(Deadline::kGrace, time_left(server_->shutdown_grace_ends_ms()));
       }
