@@ -22,7 +22,7 @@ trap cleanup EXIT
 free_port() {
   local p
   for _ in $(seq 50); do
-    p=$((20000 + RANDOM % 30000))
+    p=$((10000 + RANDOM % 22000))  # below the ephemeral range (32768-60999): no client uses it
     (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
   done
   echo "$p"
@@ -41,21 +41,29 @@ wait_http() {
   local tries=${3:-500}
   for _ in $(seq "$tries"); do
     [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$1$2")" = 200 ] && return 0
+    kill -0 "$STARTED_PID" 2>/dev/null || return 1  # it exited (a port taken, ...)
     sleep 0.02
   done
   return 1
 }
 
-# start_demo PORT WORKERS SCHED LOG: the cluster demo, waited for.
+# start_demo WORKERS SCHED LOG: the cluster demo on a free port (sets PORT and DEMO_PID), waited
+# for until every worker listens; another port is tried when the one chosen was taken meanwhile.
 start_demo() {
-  start_in_group "$4" env PORT="$1" WORKERS="$2" SCHED="$3" "$BIN/cluster-demo"
-  DEMO_PID=$STARTED_PID
-  wait_http "$1" /hello || { echo "stress: cannot start the demo; log:"; cat "$4"; return 1; }
-  # every worker listening: /cluster lists them
-  for _ in $(seq 250); do
-    [ "$(curl -s --max-time 1 "http://127.0.0.1:$1/cluster" | grep -o '"listening"' | wc -l)" -ge "$2" ] && return 0
-    sleep 0.02
+  for _ in 1 2 3 4 5; do
+    PORT=$(free_port)
+    start_in_group "$3" env PORT="$PORT" WORKERS="$1" SCHED="$2" "$BIN/cluster-demo"
+    DEMO_PID=$STARTED_PID
+    if wait_http "$PORT" /hello; then
+      for _ in $(seq 250); do  # every worker listening: /cluster lists them
+        [ "$(curl -s --max-time 1 "http://127.0.0.1:$PORT/cluster" | grep -o '"listening"' | wc -l)" -ge "$1" ] && return 0
+        sleep 0.02
+      done
+      return 1
+    fi
+    grep -q EADDRINUSE "$3" || break
   done
+  echo "stress: cannot start the demo; log:"; cat "$3"
   return 1
 }
 

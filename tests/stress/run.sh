@@ -15,9 +15,10 @@ run() {
   echo "== $*"
   local out; out=$(mktemp)
   "$@" 2>&1 | tee "$out"
+  local rc=${PIPESTATUS[0]}
   passed=$((passed + $(grep -c 'verdict PASS' "$out")))
   failed=$((failed + $(grep -c 'verdict FAIL' "$out")))
-  if [ "${PIPESTATUS[0]}" -ne 0 ] && ! grep -q 'verdict FAIL' "$out"; then
+  if [ "$rc" -ne 0 ] && ! grep -q 'verdict FAIL' "$out"; then
     echo "stress: $1 verdict FAIL (exited without a verdict)"; failed=$((failed + 1))
   fi
   rm -f "$out"

@@ -8,12 +8,12 @@ cd "$(dirname "$0")/../.." && . tests/stress/lib.sh
 need wrk sighup
 migrate=$(cat /proc/sys/net/ipv4/tcp_migrate_req 2>/dev/null || echo absent)
 for sched in rr shared reuseport; do
-  port=$(free_port); log=$(mktemp); out=$(mktemp)
-  start_demo "$port" 2 "$sched" "$log" || { verdict "sighup_$sched" 1 "demo did not start"; continue; }
+  log=$(mktemp); out=$(mktemp)
+  start_demo 2 "$sched" "$log" || { verdict "sighup_$sched" 1 "demo did not start"; continue; }
   half=$((WRK_SECONDS / 2))
   ( sleep 1; kill -HUP "$DEMO_PID"; sleep "$half"; kill -HUP "$DEMO_PID" ) &
   hupper=$!
-  wrk -t1 -c50 -d"${WRK_SECONDS}s" --timeout 10s "http://127.0.0.1:$port/hello" >"$out" 2>&1
+  wrk -t1 -c50 -d"${WRK_SECONDS}s" --timeout 10s "http://127.0.0.1:$PORT/hello" >"$out" 2>&1
   wait "$hupper"
   restarts=$(grep -c "rolling restart done" "$log")
   failed=$(wrk_failures "$out")

@@ -6,17 +6,17 @@
 # The primary must respawn it (2 workers listening again).
 cd "$(dirname "$0")/../.." && . tests/stress/lib.sh
 need wrk sigkill
-port=$(free_port); log=$(mktemp); out=$(mktemp)
-start_demo "$port" 2 rr "$log" || { verdict sigkill 1 "demo did not start"; finish; }
+log=$(mktemp); out=$(mktemp)
+start_demo 2 rr "$log" || { verdict sigkill 1 "demo did not start"; finish; }
 victim=$(worker_pids "$DEMO_PID" | head -1)
 held_file=$(mktemp)
 ( sleep 2; ls -l /proc/"$victim"/fd 2>/dev/null | grep -c socket >"$held_file"; kill -KILL "$victim" ) &
 killer=$!
-wrk -t1 -c50 -d"${WRK_SECONDS}s" --timeout 10s "http://127.0.0.1:$port/hello" >"$out" 2>&1
+wrk -t1 -c50 -d"${WRK_SECONDS}s" --timeout 10s "http://127.0.0.1:$PORT/hello" >"$out" 2>&1
 wait "$killer"
 held=$(( $(cat "$held_file") - 2 ))  # minus its two channels to the primary (message + handles)
 failed=$(wrk_failures "$out")
-listening=$(curl -s --max-time 2 "http://127.0.0.1:$port/cluster" | grep -o '"listening"' | wc -l)
+listening=$(curl -s --max-time 2 "http://127.0.0.1:$PORT/cluster" | grep -o '"listening"' | wc -l)
 figure sigkill_failed "$failed" requests
 figure sigkill_victim_connections "$held" connections
 figure sigkill_answered "$(wrk_requests "$out")" requests

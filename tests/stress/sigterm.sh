@@ -3,10 +3,10 @@
 # 0, and no process of the group is left. Eight /block?ms=1500 requests (each holds a worker's
 # loop) are in flight when SIGTERM arrives.
 cd "$(dirname "$0")/../.." && . tests/stress/lib.sh
-port=$(free_port); log=$(mktemp); codes=$(mktemp)
-start_demo "$port" 2 rr "$log" || { verdict sigterm 1 "demo did not start"; finish; }
+log=$(mktemp); codes=$(mktemp)
+start_demo 2 rr "$log" || { verdict sigterm 1 "demo did not start"; finish; }
 for i in $(seq 8); do
-  curl -s -o /dev/null -w '%{http_code}\n' --max-time 30 "http://127.0.0.1:$port/block?ms=1500" >>"$codes" &
+  curl -s -o /dev/null -w '%{http_code}\n' --max-time 30 "http://127.0.0.1:$PORT/block?ms=1500" >>"$codes" &
 done
 sleep 0.5
 kill -TERM "$DEMO_PID"

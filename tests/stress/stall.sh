@@ -6,17 +6,17 @@
 cd "$(dirname "$0")/../.." && . tests/stress/lib.sh
 need wrk stall
 for how in block sigstop; do
-  port=$(free_port); log=$(mktemp); out=$(mktemp)
-  start_demo "$port" 1 rr "$log" || { verdict "stall_$how" 1 "demo did not start"; continue; }
+  log=$(mktemp); out=$(mktemp)
+  start_demo 1 rr "$log" || { verdict "stall_$how" 1 "demo did not start"; continue; }
   worker=$(worker_pids "$DEMO_PID" | head -1)
   secs=$(( WRK_SECONDS < 10 ? 10 : WRK_SECONDS ))
   if [ "$how" = block ]; then
-    ( sleep 2; curl -s -o /dev/null --max-time 20 "http://127.0.0.1:$port/block?ms=5000" ) &
+    ( sleep 2; curl -s -o /dev/null --max-time 20 "http://127.0.0.1:$PORT/block?ms=5000" ) &
   else
     ( sleep 2; kill -STOP "$worker"; sleep 5.5; kill -CONT "$worker" ) &
   fi
   staller=$!
-  wrk -t1 -c20 -d"${secs}s" --timeout 15s "http://127.0.0.1:$port/hello" >"$out" 2>&1
+  wrk -t1 -c20 -d"${secs}s" --timeout 15s "http://127.0.0.1:$PORT/hello" >"$out" 2>&1
   wait "$staller"
   failed=$(wrk_failures "$out")
   figure "stall_${how}_failed" "$failed" "requests"
