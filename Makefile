@@ -174,7 +174,7 @@ endif
 # needed. `make compdb` writes it at the repository root, where clangd looks; `make tests`
 # writes this variant's copy into $(BUILD)/, which tests/tooling/compdb_test.cc checks.
 COMPDB_SRCS := $(LIB_SRCS) $(wildcard examples/*/*.cc) $(SUPPORT_SRCS) \
-               $(foreach d,$(sort $(TEST_DIRS)),$(wildcard tests/$(d)/*.cc)) $(wildcard tests/bench/*.cc)
+               $(foreach d,$(sort $(TEST_DIRS)),$(wildcard tests/$(d)/*.cc)) $(wildcard tests/bench/*.cc) $(wildcard tests/stress/*.cc)
 comma := ,
 json_string = "$(subst ",\",$(subst \,\\,$(1)))"
 compdb_entry = {"directory": $(call json_string,$(CURDIR)), "file": $(call json_string,$(CURDIR)/$(1)), \
