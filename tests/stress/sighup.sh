@@ -17,6 +17,7 @@ for sched in rr shared reuseport; do
   wait "$hupper"
   restarts=$(grep -c "rolling restart done" "$log")
   failed=$(wrk_failures "$out")
+  [ "$failed" = 0 ] || grep -E 'Socket errors|Non-2xx' "$out"
   figure "sighup_${sched}_failed" "$failed" "requests"
   figure "sighup_${sched}_answered" "$(wrk_requests "$out")" "requests"
   if [ "$sched" = reuseport ]; then

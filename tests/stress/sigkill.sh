@@ -16,6 +16,7 @@ wrk -t1 -c50 -d"${WRK_SECONDS}s" --timeout 10s "http://127.0.0.1:$PORT/hello" >"
 wait "$killer"
 held=$(( $(cat "$held_file") - 2 ))  # minus its two channels to the primary (message + handles)
 failed=$(wrk_failures "$out")
+[ "$failed" = 0 ] || grep -E 'Socket errors|Non-2xx' "$out"
 listening=$(curl -s --max-time 2 "http://127.0.0.1:$PORT/cluster" | grep -o '"listening"' | wc -l)
 figure sigkill_failed "$failed" requests
 figure sigkill_victim_connections "$held" connections
