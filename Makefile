@@ -78,10 +78,11 @@ LIB      := $(BUILD)/lib/libosn.a
 EXAMPLES     := $(notdir $(patsubst %/,%,$(dir $(wildcard examples/*/*.cc))))
 EXAMPLE_BINS := $(addprefix $(BUILD)/bin/,$(sort $(EXAMPLES)))
 
-TEST_DIRS    := $(filter-out bench support fuzz,$(notdir $(patsubst %/,%,$(dir $(wildcard tests/*/*.cc)))))
+TEST_DIRS    := $(filter-out bench support fuzz stress,$(notdir $(patsubst %/,%,$(dir $(wildcard tests/*/*.cc)))))
 TEST_BINS    := $(addprefix $(BUILD)/tests/,$(addsuffix _test,$(sort $(TEST_DIRS))))
 SUPPORT_SRCS := $(wildcard tests/support/*.cc)
 BENCH_BINS   := $(patsubst tests/bench/%.cc,$(BUILD)/bench/%,$(wildcard tests/bench/*.cc))
+STRESS_BINS  := $(patsubst tests/stress/%.cc,$(BUILD)/stress/%,$(wildcard tests/stress/*.cc))
 
 obj = $(patsubst %.cc,$(BUILD)/obj/%.o,$(1))
 # The one compile line of a source file: the rule below runs it, `make compdb` writes it down.
@@ -110,7 +111,7 @@ else
 endif
 
 # ---- targets ----------------------------------------------------------------------------------
-.PHONY: all lib examples tests test bench bench-peers run clean help check-layers fuzz fuzz-resp compdb FORCE
+.PHONY: all lib examples tests test bench bench-peers stress run clean help check-layers fuzz fuzz-resp compdb FORCE
 .DEFAULT_GOAL := all
 
 all: lib examples
@@ -143,6 +144,11 @@ $(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
+# tests/stress/NAME.cc -> build/stress/NAME (the probes of `make stress`, with the test support)
+$(BUILD)/stress/%: $(BUILD)/obj/tests/stress/%.o $(call obj,$(SUPPORT_SRCS)) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
 $(BUILD)/gtest/libgtest.a: $(GTEST_SRC)/src/gtest-all.cc
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXFLAGS) -w -I$(GTEST_SRC)/include -I$(GTEST_SRC) -c $< -o $(BUILD)/gtest/gtest-all.o
@@ -168,7 +174,7 @@ endif
 # needed. `make compdb` writes it at the repository root, where clangd looks; `make tests`
 # writes this variant's copy into $(BUILD)/, which tests/tooling/compdb_test.cc checks.
 COMPDB_SRCS := $(LIB_SRCS) $(wildcard examples/*/*.cc) $(SUPPORT_SRCS) \
-               $(foreach d,$(sort $(TEST_DIRS)),$(wildcard tests/$(d)/*.cc)) $(wildcard tests/bench/*.cc)
+               $(foreach d,$(sort $(TEST_DIRS)),$(wildcard tests/$(d)/*.cc)) $(wildcard tests/bench/*.cc) $(wildcard tests/stress/*.cc)
 comma := ,
 json_string = "$(subst ",\",$(subst \,\\,$(1)))"
 compdb_entry = {"directory": $(call json_string,$(CURDIR)), "file": $(call json_string,$(CURDIR)/$(1)), \
@@ -209,6 +215,12 @@ fuzz-resp: build-fuzz/resp_parser_fuzz
 
 bench: all $(BENCH_BINS)
 	@for b in $(BENCH_BINS); do echo "== $$b"; $$b || exit 1; done
+
+# The stress suite (tests/stress/run.sh): faults, floods and restarts under load, each probe
+# printing `stress: NAME FIGURE UNIT` and a verdict. STRESS=short for CI (a few minutes).
+STRESS ?= full
+stress: all $(STRESS_BINS)
+	@BUILD=$(BUILD) STRESS=$(STRESS) FUZZ_SECONDS=$(FUZZ_SECONDS) tests/stress/run.sh
 
 bench-peers: all $(BENCH_BINS)
 	@BUILD=$(BUILD) tests/bench/peers/run.sh
@@ -303,6 +315,7 @@ help:
 	@echo "  make run             the cluster demo on 127.0.0.1:8080 (PORT=, WORKERS=, SCHED=rr|shared|reuseport)"
 	@echo "                       STORE=memory (default) | redis (starts a local redis-server) | redis://host:port/db"
 	@echo "  make bench           run the benchmarks (lines 'bench: NAME VALUE UNIT')"
+	@echo "  make stress          faults, floods, restarts under load: 'stress: NAME FIGURE UNIT' + verdicts (STRESS=short)"
 	@echo "  make bench-peers     the same workloads against libuv / nginx / node where installed"
 	@echo "  make compdb          write compile_commands.json for clangd (the same compile lines as the build)"
 	@echo "  make check-layers    fail if a file includes a layer above its own"

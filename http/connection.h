@@ -9,7 +9,7 @@
 // read are dispatched one after another; their Responses wait in line (in_flight_) and leave
 // in request order, even when a later one finishes first. Output of one read batch is written
 // with one system call. One deadline at a time guards the connection (header, idle, body
-// stall, send, linger); it is a lazy timer: moving the deadline is a store, and the loop timer
+// stall, body total, send, shutdown grace, linger); it is a lazy timer: moving the deadline is a store, and the loop timer
 // re-arms itself when it fires early. A parse error is answered with its status and
 // `Connection: close`, then the connection closes — after the answers it already owes.
 // Ownership: the Server owns Connections; a Connection owns its Stream and Responses.
@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "http/connection_buffers.h"
 #include "http/parser.h"
 #include "http/request.h"
 #include "http/response.h"
@@ -39,7 +40,9 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
 
   void start();
-  // Server shutdown: close now if nothing is owed, else after the current answers.
+  // Server shutdown, losing nothing: the answers owed say Connection: close; an idle
+  // connection stays open for the grace period, in case a request is already on its way (it is
+  // answered, with Connection: close), then half-closes and drains until the client's FIN.
   void stop_after_current();
   bool closed() const { return closed_; }
   size_t slot = 0;  // index in the Server's table (for O(1) removal)
@@ -51,7 +54,7 @@ class Connection {
   void response_finished(Response& response);
 
  private:
-  enum class Deadline : uint8_t { kNone, kHeader, kIdle, kBody, kSend, kLinger };
+  enum class Deadline : uint8_t { kNone, kHeader, kIdle, kBody, kBodyTotal, kSend, kGrace, kLinger };
 
   // reading
   void on_data(std::string_view data);
@@ -61,6 +64,8 @@ class Connection {
   void dispatch_request();
   void answer_error(int status, std::string_view reason);
   void on_peer_end();
+  bool take_body_bytes(std::string_view data);
+  void release_body_bytes();
 
   // the line of responses
   Response& next_response();
@@ -80,26 +85,26 @@ class Connection {
   void choose_deadline();
   void on_timer();
   void on_timeout();
+  bool bytes_are_waiting() const;
+  void discard_waiting_bytes();
+  uint64_t time_left(uint64_t until_ms) const;
+
+  // busy state: borrowed from the Server while busy (connection_buffers.h)
+  ConnectionBuffers& buffers();      // borrows them first if needed
+  bool owes_nothing() const { return !b_ || b_->in_flight.empty(); }
+  void give_back_buffers_if_idle();
 
   Server* server_;
   loop::Loop* loop_;
   loop::Stream stream_;
-  std::vector<Header> fields_;
-  RequestParser parser_;
-  std::string in_;                  // received, not yet consumed bytes start at in_pos_
-  size_t in_pos_ = 0;
-  std::string head_copy_;           // the head of a request with a body (see on_head_complete)
-  std::vector<Header> head_fields_;
-  std::string body_;
-  Request request_;
-  std::string out_;                 // output of this batch, written with one system call
-  std::vector<std::unique_ptr<Response>> in_flight_;  // answers owed, in request order
-  std::vector<std::unique_ptr<Response>> spare_;      // finished, for reuse
+  std::unique_ptr<ConnectionBuffers> b_;  // null while idle
 
   Deadline deadline_kind_ = Deadline::kNone;
   uint64_t deadline_ms_ = 0;
   loop::TimerId timer_ = 0;
   uint64_t timer_due_ms_ = 0;
+  uint64_t body_deadline_ms_ = 0;
+  size_t body_bytes_counted_ = 0;  // our share of the server's body budget  // the whole body must have arrived by then (body_timeout_ms)
 
   bool in_batch_ = false;        // inside process_input: output and closing wait for its end
   bool stop_reading_ = false;    // no more requests: close/error/upgrade/peer FIN/shutdown

@@ -1,11 +1,20 @@
-// http/connection_deadlines.cc — one lazy deadline per connection (header, idle, body, send,
-// linger); see the table in docs/http.md, "Timeouts without a timer per request".
+// http/connection_deadlines.cc — one lazy deadline per connection (header, idle, body stall,
+// body total, send, shutdown grace, linger); see the table in docs/http.md, "Timeouts without a
+// timer per request".
+//
+// A deadline that passed is not yet a verdict. After a stall (a handler that blocked the loop
+// for 5 s, a SIGSTOP) every idle deadline has passed at once, while the requests clients sent
+// during the stall wait in the sockets: those connections were not idle. on_timeout() asks the
+// kernel first (FIONREAD) and spares a connection with bytes waiting; closing it would destroy
+// the request, and closing a socket with unread bytes sends a reset.
 //
 // set_deadline() only stores the new deadline when a timer due no later is already armed;
 // when that timer fires early, on_timer() re-arms it for the rest. So the timer heap is
 // touched about once per timeout period per connection, not once per request.
 #include "http/connection.h"
 #include "http/server.h"
+#include "kernel-io/io.h"
+#include "kernel-io/socket.h"
 
 namespace osn::http {
 
@@ -26,16 +35,24 @@ void Connection::set_deadline(Deadline kind, uint64_t ms) {
   timer_due_ms_ = deadline_ms_;
 }
 
+uint64_t Connection::time_left(uint64_t until_ms) const {
+  const uint64_t now = loop_->now();
+  return until_ms > now ? until_ms - now : 0;
+}
+
 void Connection::choose_deadline() {
   if (closed_) return;
   const ServerOptions& o = server_->options();
   const bool queued = stream_.write_queue_bytes() > 0;
   if (lingering_) return set_deadline(Deadline::kLinger, queued ? o.send_timeout_ms : o.linger_ms);
   if (queued) return set_deadline(Deadline::kSend, o.send_timeout_ms);
-  if (!in_flight_.empty()) return set_deadline(Deadline::kNone, 0);  // the handler is working
-  switch (parser_.state()) {
+  if (!owes_nothing()) return set_deadline(Deadline::kNone, 0);  // the handler is working
+  switch (b_ ? b_->parser.state() : ParserState::kIdle) {  // no buffers: idle, nothing received
     case ParserState::kIdle:
-      if (in_pos_ == in_.size()) return set_deadline(Deadline::kIdle, o.idle_timeout_ms);
+      if (!b_ || b_->in_pos == b_->in.size()) {
+        if (!server_->shutting_down()) return set_deadline(Deadline::kIdle, o.idle_timeout_ms);
+        return set_deadline(Deadline::kGrace, time_left(server_->shutdown_grace_ends_ms()));
+      }
       [[fallthrough]];
     case ParserState::kHead:
       // Timed from the head's first byte (or from accept): trickling bytes does not extend it.
@@ -43,8 +60,13 @@ void Connection::choose_deadline() {
       return;
     case ParserState::kFixedBody:
     case ParserState::kChunkedBody:
-    case ParserState::kTrailers:
-      return set_deadline(Deadline::kBody, o.idle_timeout_ms);  // progress re-arms it
+    case ParserState::kTrailers: {
+      // Two clocks: a stall between reads (progress re-arms it) and the whole body's total, so
+      // that a byte every few seconds cannot keep a connection forever.
+      const uint64_t total_left = time_left(body_deadline_ms_);
+      if (total_left <= o.idle_timeout_ms) return set_deadline(Deadline::kBodyTotal, total_left);
+      return set_deadline(Deadline::kBody, o.idle_timeout_ms);
+    }
     default:
       return set_deadline(Deadline::kNone, 0);
   }
@@ -66,14 +88,50 @@ void Connection::on_timer() {
   on_timeout();
 }
 
+bool Connection::bytes_are_waiting() const {
+  auto n = kio::bytes_waiting(stream_.fd());
+  return n && *n > 0;
+}
+
 void Connection::on_timeout() {
   ServerStats& stats = server_->mutable_stats();
-  if (deadline_kind_ == Deadline::kHeader) {
-    ++stats.header_timeouts;
-  } else if (deadline_kind_ != Deadline::kLinger) {
-    ++stats.idle_timeouts;
+  const ServerOptions& o = server_->options();
+  switch (deadline_kind_) {
+    case Deadline::kIdle:
+    case Deadline::kGrace:
+    case Deadline::kBody:
+      if (bytes_are_waiting()) {  // not idle: the poll phase of this iteration reads them
+        ++stats.idle_deadlines_spared;
+        if (deadline_kind_ == Deadline::kBody) return set_deadline(Deadline::kBody, o.idle_timeout_ms);
+        return set_deadline(Deadline::kHeader, o.header_timeout_ms);  // a request has begun
+      }
+      if (deadline_kind_ == Deadline::kGrace) {  // shutdown, and no request came: half-close
+        stop_reading_ = true;
+        return begin_linger();
+      }
+      ++stats.idle_timeouts;
+      return close_now();
+    case Deadline::kBodyTotal:
+      ++stats.body_timeouts;
+      return answer_error(408, "the body took longer than body_timeout_ms to arrive");
+    case Deadline::kHeader:
+      ++stats.header_timeouts;
+      return close_now();
+    case Deadline::kLinger:
+      discard_waiting_bytes();  // closing with unread bytes would send a reset
+      return close_now();
+    default:
+      ++stats.idle_timeouts;  // kSend: the client stopped reading
+      return close_now();
   }
-  close_now();
+}
+
+// Reads (and drops) what the client sent after our FIN, so close(2) sends FIN, not RST.
+void Connection::discard_waiting_bytes() {
+  for (int i = 0; i < 16; ++i) {
+    auto n = kio::read_some(stream_.fd(), loop_->read_buffer());
+    if (!n || *n == 0) return;
+  }
 }
 
 }  // namespace osn::http

@@ -6,6 +6,7 @@
 #include "http/server.h"
 
 #include "http/connection.h"
+#include "http/connection_buffers.h"
 #include "kernel-io/socket.h"
 
 namespace osn::http {
@@ -17,12 +18,16 @@ uint64_t ServerStats::parse_errors_total() const {
 }
 
 Server::Server(loop::Loop& loop, ServerOptions options, Handler handler)
-    : loop_(&loop), options_(std::move(options)), handler_(std::move(handler)) {}
+    : loop_(&loop),
+      options_(std::move(options)),
+      handler_(std::move(handler)),
+      fields_(options_.limits.max_header_count) {}
 
 Server::~Server() {
   // Connections first: their Responses unregister from responses_, which must still exist.
   connections_.clear();
   closed_.clear();
+  spare_buffers_.clear();
   if (reaper_ != 0) loop_->clear_immediate(reaper_);
 }
 
@@ -61,6 +66,39 @@ void Server::on_accept(kio::Fd fd) {
   started.start();
 }
 
+std::unique_ptr<ConnectionBuffers> Server::lend_buffers() {
+  ++stats_.buffers_lent;
+  if (spare_buffers_.empty()) return std::make_unique<ConnectionBuffers>(fields_, options_.limits);
+  std::unique_ptr<ConnectionBuffers> buffers = std::move(spare_buffers_.back());
+  spare_buffers_.pop_back();
+  return buffers;
+}
+
+// Kept for the next busy connection, with their capacity — unless a big body or answer grew
+// them (that memory goes back to the allocator), or enough are kept already.
+void Server::take_back_buffers(std::unique_ptr<ConnectionBuffers> buffers) {
+  constexpr size_t kKeepAtMost = 64;
+  constexpr size_t kLargeBuffer = 64 * 1024;
+  --stats_.buffers_lent;
+  if (spare_buffers_.size() >= kKeepAtMost) return;  // freed here
+  for (std::string* text : {&buffers->in, &buffers->out, &buffers->body, &buffers->head_copy})
+    if (text->capacity() > kLargeBuffer) std::string().swap(*text);
+  buffers->in.clear();
+  buffers->in_pos = 0;
+  buffers->body.clear();
+  buffers->request = Request{};
+  spare_buffers_.push_back(std::move(buffers));
+}
+
+bool Server::reserve_body_bytes(size_t bytes) {
+  if (stats_.body_bytes_buffered + bytes > options_.max_buffered_body_bytes) {
+    ++stats_.body_budget_refusals;
+    return false;
+  }
+  stats_.body_bytes_buffered += bytes;
+  return true;
+}
+
 void Server::bury(Connection& connection) {
   const size_t slot = connection.slot;
   closed_.push_back(std::move(connections_[slot]));
@@ -83,7 +121,8 @@ void Server::reap_closed() { closed_.clear(); }
 void Server::shutdown() {
   if (shutting_down_) return;
   shutting_down_ = true;
-  if (listener_) listener_->close();
+  grace_ends_ms_ = loop_->now() + options_.shutdown_grace_ms;
+  if (listener_) listener_->close();  // 1. stop accepting first
   std::vector<Connection*> live;
   for (auto& c : connections_) live.push_back(c.get());
   for (Connection* c : live) c->stop_after_current();  // may bury c: iterate over a copy

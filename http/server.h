@@ -39,9 +39,15 @@ struct ServerOptions {
   ParserLimits limits;
   uint64_t header_timeout_ms = 10'000;  // from a request's first byte (or accept) to its end of head
   uint64_t idle_timeout_ms = 5'000;     // keep-alive: silence between requests; also body stalls
+  uint64_t body_timeout_ms = 60'000;    // from the end of the head to the body's last byte (408)
   uint64_t send_timeout_ms = 30'000;    // output queued and the client not reading
   uint64_t linger_ms = 1'000;           // after our last response: wait for the client's FIN
+  uint64_t shutdown_grace_ms = 1'000;   // shutdown: an idle connection may still send a request
   size_t max_connections = 10'000;
+  // Server-wide: bodies buffered by every connection together (limits.max_body_bytes is per
+  // request; 10,000 connections x 64 MiB would be 640 GB). A body that would go past it is
+  // answered 503 with Connection: close, saying so — the client may retry later.
+  uint64_t max_buffered_body_bytes = 256ull << 20;
   size_t max_pipelined = 64;            // requests answered ahead of the socket before reading pauses
   bool tcp_nodelay = true;              // small responses leave at once (no Nagle delay)
 };
@@ -53,12 +59,18 @@ struct ServerStats {
   uint64_t requests_total = 0;        // handed to the handler
   uint64_t header_timeouts = 0;
   uint64_t idle_timeouts = 0;         // silent keep-alive connections, stalled bodies and sends
+  uint64_t body_timeouts = 0;         // bodies slower than body_timeout_ms in total (408)
+  uint64_t idle_deadlines_spared = 0; // the deadline passed, but bytes were waiting: not idle
+  uint64_t buffers_lent = 0;          // now: connections holding a parser and buffers (busy)
+  uint64_t body_bytes_buffered = 0;   // now, by every connection (max_buffered_body_bytes)
+  uint64_t body_budget_refusals = 0;  // bodies answered 503: the budget was spent
   std::map<int, uint64_t> parse_errors;  // status (400, 413, ...) -> count
 
   uint64_t parse_errors_total() const;
 };
 
 class Connection;
+struct ConnectionBuffers;
 
 class Server {
  public:
@@ -77,14 +89,17 @@ class Server {
   void serve(kio::Fd connection);
 
   uint16_t port() const;  // the bound port, 0 before listen()
-  // Graceful stop: no more accepting; idle connections close now, busy ones after their
-  // current response. The loop ends once they are gone (if nothing else keeps it alive).
+  // Graceful stop, losing nothing: no more accepting; every answer owed and every request that
+  // arrives within shutdown_grace_ms is answered with Connection: close; then idle connections
+  // half-close and drain (docs/http.md, "Shutting down without losing a request"). The loop
+  // ends once they are gone (if nothing else keeps it alive).
   void shutdown();
 
   const ServerStats& stats() const { return stats_; }
   const ServerOptions& options() const { return options_; }
   loop::Loop& loop() const { return *loop_; }
   bool shutting_down() const { return shutting_down_; }
+  uint64_t shutdown_grace_ends_ms() const { return grace_ends_ms_; }
 
  private:
   friend class Connection;
@@ -92,6 +107,12 @@ class Server {
   friend class ResponseHandle;
 
   void on_accept(kio::Fd fd);
+  // The busy state a connection borrows while it has work (http/connection_buffers.h).
+  std::unique_ptr<ConnectionBuffers> lend_buffers();
+  void take_back_buffers(std::unique_ptr<ConnectionBuffers> buffers);
+  // The server-wide body budget: false (and nothing reserved) when `bytes` would pass it.
+  bool reserve_body_bytes(size_t bytes);
+  void release_body_bytes(size_t bytes) { stats_.body_bytes_buffered -= bytes; }
   void bury(Connection& connection);  // closed: destroyed in the next check phase
   void reap_closed();
 
@@ -112,10 +133,13 @@ class Server {
   std::unique_ptr<loop::Listener> listener_;
   std::vector<std::unique_ptr<Connection>> connections_;  // live, in no particular order
   std::vector<std::unique_ptr<Connection>> closed_;       // waiting to be destroyed
+  std::vector<Header> fields_;  // the header-field table every connection's parser fills
+  std::vector<std::unique_ptr<ConnectionBuffers>> spare_buffers_;  // given back, for reuse
   loop::ImmediateId reaper_ = 0;
   std::unordered_map<uint64_t, Response*> responses_;
   uint64_t next_response_id_ = 1;
   bool shutting_down_ = false;
+  uint64_t grace_ends_ms_ = 0;
 };
 
 }  // namespace osn::http

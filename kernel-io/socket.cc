@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/ioctl.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -223,6 +224,12 @@ Status set_send_buffer(int fd, int bytes) {
 }
 Status set_receive_buffer(int fd, int bytes) {
   return set_int_option(fd, SOL_SOCKET, SO_RCVBUF, bytes, "setsockopt(SO_RCVBUF)");
+}
+
+Result<size_t> bytes_waiting(int fd) {
+  int n = 0;
+  if (::ioctl(fd, FIONREAD, &n) < 0) return last_error("ioctl(FIONREAD)");
+  return static_cast<size_t>(n);
 }
 
 Status shutdown_write(int fd) {

@@ -78,6 +78,10 @@ Status set_reuse_port(int fd, bool on = true);
 Status set_send_buffer(int fd, int bytes);
 Status set_receive_buffer(int fd, int bytes);
 
+// How many received bytes wait unread in the socket (ioctl FIONREAD). A connection with bytes
+// waiting is not idle, whatever its timer says (http/connection_deadlines.cc).
+Result<size_t> bytes_waiting(int fd);
+
 // shutdown(SHUT_WR): half-close — we send FIN, the peer reads EOF, we may still read.
 Status shutdown_write(int fd);
 

@@ -27,6 +27,7 @@ Listener::Listener(Loop& loop, kio::Fd listening_socket, StreamCallback on_conne
                })) {}
 
 Listener::~Listener() {
+  if (log_timer_ != 0) loop().clear_timer(log_timer_);
   watcher_.stop();
   set_active(false);
 }
@@ -116,7 +117,31 @@ void Listener::report(const kio::SysError& error) {
     on_error_(error);
     return;
   }
-  std::fprintf(stderr, "osnode listener: %s\n", error.message().c_str());
+  const uint64_t now = loop().now();
+  if (!logged_any_ || now >= last_logged_ms_ + 1'000) {
+    if (suppressed_ > 0) report_suppressed();
+    std::fprintf(stderr, "osnode listener: %s\n", error.message().c_str());
+    logged_any_ = true;
+    last_logged_ms_ = now;
+    return;
+  }
+  ++suppressed_;
+  suppressed_what_ = error.message();
+  if (log_timer_ == 0) {
+    log_timer_ = loop().set_timeout(last_logged_ms_ + 1'000 - now, [this] {
+      log_timer_ = 0;
+      if (suppressed_ > 0) report_suppressed();
+      last_logged_ms_ = loop().now();
+    });
+    loop().unref_timer(log_timer_);
+  }
+}
+
+void Listener::report_suppressed() {
+  std::fprintf(stderr, "osnode listener: %s: %llu more in the last second (%llu connections shed in all)\n",
+               suppressed_what_.c_str(), static_cast<unsigned long long>(suppressed_),
+               static_cast<unsigned long long>(refused_emfile_));
+  suppressed_ = 0;
 }
 
 }  // namespace osn::loop

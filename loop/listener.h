@@ -12,11 +12,15 @@
 // one spare fd open; when accept fails with EMFILE we close the spare, accept the connection,
 // close it at once (the client sees a clean close rather than hanging in the queue), and
 // reopen the spare. Without it the socket stays readable and the loop spins at 100% CPU.
+// Errors go to on_error, or else to stderr at most once a second: the first at once, the ones
+// after it counted and said in one line a second later ("... 146 more in the last second") —
+// a flood of shed connections must not become a flood of log lines.
 // Ownership: the Listener owns the listening Fd. Thread affinity: loop thread only.
 #pragma once
 
 #include <functional>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "kernel-io/fd.h"
@@ -70,6 +74,7 @@ class Listener final : public Handle {
   void accept_pending();
   void shed_one_connection();  // the EMFILE trick
   void report(const kio::SysError& error);
+  void report_suppressed();
 
   kio::Fd fd_;
   IoWatcher watcher_;
@@ -79,6 +84,11 @@ class Listener final : public Handle {
   size_t max_accepts_ = 0;
   uint64_t accepted_ = 0;
   uint64_t refused_emfile_ = 0;
+  uint64_t last_logged_ms_ = 0;
+  bool logged_any_ = false;
+  uint64_t suppressed_ = 0;      // errors since the last line, not yet said
+  std::string suppressed_what_;  // the last of them
+  TimerId log_timer_ = 0;        // says the suppressed count a second after the last line
   DestroyFlag destroy_flag_;  // a connection callback may destroy the Listener
 };
 

@@ -208,7 +208,7 @@ void Stream::finish_shutdown() {
 void Stream::fail(const kio::SysError& error) {
   if (!fd_.valid()) return;
   reading_ = false;
-  std::deque<WriteRequest> failed;
+  Fifo<WriteRequest> failed;
   failed.swap(write_queue_);
   queued_bytes_ = 0;
   for (WriteRequest& r : failed)

@@ -22,7 +22,6 @@
 // Thread affinity: loop thread only.
 #pragma once
 
-#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -30,6 +29,7 @@
 
 #include "kernel-io/fd.h"
 #include "loop/destroy_guard.h"
+#include "loop/fifo.h"
 #include "loop/handle.h"
 #include "loop/io_watcher.h"
 #include "loop/loop.h"
@@ -105,7 +105,7 @@ class Stream final : public Handle {
   DataCallback on_data_;
   Callback on_end_, on_drain_, on_close_;
   ErrorCallback on_error_;
-  std::deque<WriteRequest> write_queue_;
+  Fifo<WriteRequest> write_queue_;  // costs nothing while empty (loop/fifo.h)
   size_t queued_bytes_ = 0;
   size_t high_water_ = 64 * 1024;  // Node's default writableHighWaterMark is 16 KiB
   bool reading_ = false;

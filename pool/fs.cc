@@ -50,21 +50,25 @@ kio::Result<struct stat> stat_sync(const std::string& path) {
 kio::Result<std::string> read_file_sync(const std::string& path) {
   auto fd = open_sync(path, O_RDONLY);
   if (!fd) return fd.error();
+  return read_whole_sync(std::move(*fd));
+}
+
+kio::Result<std::string> read_whole_sync(kio::Fd fd) {
   struct stat st {};
-  if (::fstat(fd->get(), &st) < 0) return kio::last_error("fstat");
+  if (::fstat(fd.get(), &st) < 0) return kio::last_error("fstat");
   std::string data;
   // st_size is a hint only (/proc files say 0; a file may grow): read until read() says 0.
   data.resize(st.st_size > 0 ? static_cast<size_t>(st.st_size) + 1 : 4096);
   size_t used = 0;
   for (;;) {
     if (used == data.size()) data.resize(data.size() * 2);
-    auto n = read_sync(fd->get(), std::span<char>(data).subspan(used));
+    auto n = read_sync(fd.get(), std::span<char>(data).subspan(used));
     if (!n) return n.error();
     if (*n == 0) break;
     used += *n;
   }
   data.resize(used);
-  if (auto closed = fd->close(); !closed) return closed.error();
+  if (auto closed = fd.close(); !closed) return closed.error();
   return data;
 }
 

@@ -34,6 +34,8 @@ kio::Result<size_t> write_sync(int fd, std::span<const char> data, int64_t offse
 kio::Result<struct stat> stat_sync(const std::string& path);
 // The whole file (open, fstat for a size hint, read until end of file, close).
 kio::Result<std::string> read_file_sync(const std::string& path);
+// The rest of an open file, until end of file (fstat for a size hint); closes it.
+kio::Result<std::string> read_whole_sync(kio::Fd fd);
 // Creates or truncates `path` (mode 0644) and writes all of `data`; close errors count.
 kio::Status write_file_sync(const std::string& path, std::string_view data);
 

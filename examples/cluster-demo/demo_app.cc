@@ -10,6 +10,7 @@
 #include "examples/cluster-demo/json.h"
 #include "examples/cluster-demo/static_files.h"
 #include "pool/fs.h"
+#include "pool/fs_beneath.h"
 #include "pool/queue_work.h"
 #include "pool/work_queue.h"
 
@@ -226,16 +227,18 @@ void DemoApp::serve_static(const http::Request& request, http::Response& respons
   if (!is_safe_static_name(name)) return answer_error(response, 403, "refused: not a plain file name");
   http::ResponseHandle later = response.handle();
   std::string_view type = content_type_for(name);
-  pool::fs::read_file(ctx_.loop(), static_folder_ + "/" + std::string(name),
-                      [later, type](kio::Result<std::string> text) {
-                        http::Response* r = later.get();
-                        if (r == nullptr) return;
-                        if (!text) {
-                          const bool missing = text.error().is(ENOENT) || text.error().is(ENOTDIR);
-                          return answer_error(*r, missing ? 404 : 403, missing ? "no such file" : "cannot read");
-                        }
-                        answer(*r, 200, type, *text);
-                      });
+  // Opened beneath the folder: a symbolic link in it pointing out is refused (pool/fs_beneath.h).
+  pool::fs::read_file_beneath(ctx_.loop(), static_folder_, std::string(name),
+                              [later, type](kio::Result<std::string> text) {
+                                http::Response* r = later.get();
+                                if (r == nullptr) return;
+                                if (!text) {
+                                  const bool missing = text.error().is(ENOENT);
+                                  return answer_error(*r, missing ? 404 : 403,
+                                                      missing ? "no such file" : "refused: not a file inside the static folder");
+                                }
+                                answer(*r, 200, type, *text);
+                              });
 }
 
 }  // namespace osn::demo

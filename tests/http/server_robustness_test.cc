@@ -175,8 +175,8 @@ TEST(HttpServerRobustness, ShutdownClosesIdleConnectionsAndStopsAccepting) {
   ASSERT_TRUE(client->round_trip(get_request()));
   const uint16_t port = server.port();
   ASSERT_TRUE(server.with_server([](Server& s) { s.shutdown(); }));
-  EXPECT_TRUE(client->wait_closed());
-  EXPECT_TRUE(server.wait_for_no_connections());
+  EXPECT_TRUE(client->wait_closed(5'000));  // after the grace period (shutdown_grace_ms)
+  EXPECT_TRUE(server.wait_for_no_connections(5'000));
   auto late = HttpClient::connect(port, 500);  // the listening socket is closed: refused
   EXPECT_FALSE(late.ok());
 }
