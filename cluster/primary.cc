@@ -192,6 +192,7 @@ void Primary::handle_message(Worker& w, const Message& message) {
   } else if (type == msg::kAck) {
     round_robin_.acknowledge(w.id_, static_cast<uint64_t>(message.get_int("conn").value_or(0)),
                              message.get_int("accepted").value_or(0) == 1);
+    if (stop_after_handover_ && round_robin_.handed_over()) stop_every_worker();  // shutdown, step 3
   } else if (type == msg::kStats) {
     w.reported_connections_ = static_cast<uint64_t>(message.get_int("connections").value_or(0));
     w.requests_ = static_cast<uint64_t>(message.get_int("requests").value_or(0));

@@ -152,6 +152,7 @@ class Primary {
   void restart_next();
   // primary_shutdown.cc — the graceful shutdown's steps (shutdown() itself is public)
   void finish_if_done();
+  void stop_every_worker();
   void kill_stragglers();
 
   loop::Loop& loop_;
@@ -168,6 +169,7 @@ class Primary {
   int next_id_ = 1;
   bool shutting_down_ = false;
   bool finished_ = false;
+  bool stop_after_handover_ = false;  // rr shutdown: stop the workers once round_robin_ is handed over
   int exit_code_ = 0;
   loop::TimerId kill_timer_ = 0;
 

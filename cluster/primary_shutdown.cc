@@ -2,7 +2,11 @@
 //
 //   1. stop accepting: close the rr listener, or our copy of the shared socket / reservation;
 //   2. cancel every pending respawn (should_respawn now says no: the cluster is not running);
-//   3. ask every worker to stop (request_stop: osn.shutdown — it finishes what it has);
+//   3. ask every worker to stop (request_stop: osn.shutdown — it finishes what it has); in rr,
+//      only once every connection the primary already accepted has been handed to a worker and
+//      acknowledged (RoundRobin::handed_over): a client whose connect the primary accepted is
+//      owed an answer, and a stopping worker refuses new connections (stop_every_worker runs
+//      from the acknowledgement that empties the queue);
 //   4. start a deadline: whoever still runs after settings.shutdown_timeout_ms gets SIGKILL
 //      (kill_stragglers, exit code 1);
 //   5. each exit is reaped as usual (primary_lifecycle.cc); when the last worker has exited,
@@ -29,11 +33,11 @@ void Primary::shutdown() {
   // 1. stop accepting
   listener_.reset();      // rr: the primary stops accepting
   port_holder_.reset();   // shared: our copy of the socket; reuseport: the reservation
-  // 3. ask every worker to finish and exit
-  std::vector<int> ids;
-  for (const auto& [id, w] : workers_) ids.push_back(id);
-  for (int id : ids)
-    if (Worker* w = find(id)) request_stop(*w);
+  // 3. ask every worker to finish and exit, once what was accepted has been handed over
+  if (round_robin_.handed_over())
+    stop_every_worker();
+  else
+    stop_after_handover_ = true;
   // 4. the deadline
   kill_timer_ = loop_.set_timeout(settings_.shutdown_timeout_ms, [this] {
     kill_timer_ = 0;
@@ -41,6 +45,15 @@ void Primary::shutdown() {
   });
   finish_if_done();  // 5. (no worker at all: done now)
   // [lab 06] end
+}
+
+// Step 3 of shutdown: osn.shutdown to every worker (request_stop), exactly once.
+void Primary::stop_every_worker() {
+  stop_after_handover_ = false;
+  std::vector<int> ids;
+  for (const auto& [id, w] : workers_) ids.push_back(id);
+  for (int id : ids)
+    if (Worker* w = find(id)) request_stop(*w);
 }
 
 void Primary::kill_stragglers() {

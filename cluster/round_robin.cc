@@ -104,6 +104,13 @@ size_t RoundRobin::free_workers() const {
   return n;
 }
 
+bool RoundRobin::handed_over() const {
+  if (!pending_.empty()) return false;
+  for (const auto& [id, slot] : workers_)
+    if (slot.busy) return false;
+  return true;
+}
+
 uint64_t RoundRobin::handed_out(int worker) const {
   auto it = workers_.find(worker);
   return it == workers_.end() ? 0 : it->second.accepted;

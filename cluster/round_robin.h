@@ -44,6 +44,8 @@ class RoundRobin {
 
   size_t pending() const { return pending_.size(); }
   size_t free_workers() const;
+  // Nothing waits: no connection pending and none in flight (what a graceful shutdown waits for).
+  bool handed_over() const;
   uint64_t handed_out(int worker) const;  // connections this worker accepted
 
  private:

@@ -100,6 +100,24 @@ TEST(RoundRobin, AStoppingWorkerGetsNothingNew) {
   EXPECT_EQ(rig.rr.free_workers(), 0u);
 }
 
+// What a graceful shutdown waits for before it stops the workers (primary_shutdown.cc, step 3):
+// nothing pending and nothing sent but unacknowledged.
+TEST(RoundRobin, IsHandedOverOnlyWhenNothingIsPendingOrInFlight) {
+  RoundRobinRig rig;
+  EXPECT_TRUE(rig.rr.handed_over());
+  rig.connect();  // no worker yet: pending
+  EXPECT_FALSE(rig.rr.handed_over());
+  rig.rr.add_worker(1);  // sent, not acknowledged: in flight
+  ASSERT_EQ(rig.sent.size(), 1u);
+  EXPECT_FALSE(rig.rr.handed_over());
+  rig.connect();  // the worker is busy: this one waits
+  rig.rr.acknowledge(1, rig.sent[0].id, true);
+  ASSERT_EQ(rig.sent.size(), 2u);
+  EXPECT_FALSE(rig.rr.handed_over());
+  rig.rr.acknowledge(1, rig.sent[1].id, true);
+  EXPECT_TRUE(rig.rr.handed_over());
+}
+
 TEST(RoundRobin, StaleOrUnknownAcknowledgementsAreIgnored) {
   RoundRobinRig rig;
   rig.rr.add_worker(1);
