@@ -11,6 +11,7 @@
 #include "pool/loop_work.h"
 
 #include "kernel-io/clock.h"
+#include "loop/trace_file.h"
 #include "pool/thread_pool.h"
 
 namespace osn::pool {
@@ -86,13 +87,18 @@ void LoopWork::start_fresh_if_forked() {
 void LoopWork::finish(WorkRequest* r) {
   std::unique_ptr<Task> task = std::move(r->task);
   kio::Status status = r->status;
+  const char* label = r->label;
   r->state = RequestState::kFree;  // the slot is ours again: no thread holds it
   if (++r->generation == 0) r->generation = 1;
   free_slots_.push_back(r->slot);
   --in_flight_;
   loop_.unref_request();
   auto call = [&] { task->finish(status); };
+  loop_.label_callback(label);  // the watchdog blames the after_work of "GET /offload"
+  loop::TraceFile* trace = loop_.trace_file();
+  const uint64_t start = trace ? kio::monotonic_ns() : 0;
   loop_.invoke(call);  // and drain next_tick callbacks, as after every callback
+  if (trace) trace->complete(label ? label : "work", "after_work", start, kio::monotonic_ns());
 }
 
 // ---- the public functions -----------------------------------------------------------------
@@ -102,6 +108,7 @@ WorkHandle submit(loop::Loop& loop, std::unique_ptr<Task> task) {
   LoopWork& lw = LoopWork::of(loop);
   lw.start_fresh_if_forked();
   WorkRequest& r = lw.allocate(std::move(task));
+  r.label = loop.callback_label();
   loop.ref_request();
   ++lw.in_flight_;
   ThreadPool::process().enqueue(&r);

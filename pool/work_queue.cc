@@ -20,6 +20,7 @@
 
 #include "kernel-io/clock.h"
 #include "kernel-io/signals.h"
+#include "loop/trace_file.h"
 #include "pool/loop_work.h"
 
 namespace osn::pool {
@@ -66,7 +67,17 @@ void* ThreadPool::worker_main(void* arg) {
 }
 
 // The consumer: wait for work, take the oldest request, run it unlocked, hand it back, repeat.
+namespace {
+std::string thread_name_of_this_thread() {
+  char name[16] = "osn-pool";
+  (void)pthread_getname_np(pthread_self(), name, sizeof name);
+  return name;
+}
+}  // namespace
+
 void ThreadPool::work_loop() {
+  loop::TraceFile* trace = loop::TraceFile::process();  // OSN_TRACE_FILE: this thread's track
+  if (trace) trace->name_this_thread(thread_name_of_this_thread());
   pthread_mutex_lock(&mutex_);
   for (;;) {
     if (queue_.empty() && !stopping_) spinner_.spin_before_sleep(mutex_);  // optional
@@ -83,6 +94,7 @@ void ThreadPool::work_loop() {
     pthread_mutex_unlock(&mutex_);
     r->started_ns = kio::monotonic_ns();  // (clocks are read outside the lock: shorter holds)
     r->task->run();  // the blocking part: no lock held
+    if (trace) trace->complete(r->label ? r->label : "work", "pool work", r->started_ns, kio::monotonic_ns());
     LoopWork* owner = r->owner;  // r itself is the loop's once it is on the done list
     pthread_mutex_lock(&mutex_);
     if (hand_back(r)) {

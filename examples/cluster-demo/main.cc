@@ -72,6 +72,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "cluster-demo: %s\n", osn::pool::pool_size_problem().c_str());
     return 2;
   }
+  if (std::string problem = osn::loop::Loop::environment_problem(); !problem.empty()) {
+    std::fprintf(stderr, "cluster-demo: %s\n", problem.c_str());  // OSN_WATCHDOG_MS, OSN_TRACE_FILE_MB
+    return 2;
+  }
   const std::string static_folder = osn::demo::find_static_folder(argv[0]);
   auto serve_demo = osn::cluster::serve_connections([static_folder](osn::cluster::WorkerContext& ctx) {
     return std::make_unique<osn::demo::DemoApp>(ctx, static_folder);  // in each worker, after fork
