@@ -19,6 +19,7 @@
 
 #include "cluster/primary.h"
 #include "cluster/serve.h"
+#include "examples/cluster-demo/dashboard.h"
 #include "examples/cluster-demo/demo_app.h"
 #include "examples/cluster-demo/static_files.h"
 #include "pool/work_queue.h"
@@ -80,7 +81,9 @@ int main(int argc, char** argv) {
   auto serve_demo = osn::cluster::serve_connections([static_folder](osn::cluster::WorkerContext& ctx) {
     return std::make_unique<osn::demo::DemoApp>(ctx, static_folder);  // in each worker, after fork
   });
-  return osn::cluster::run_cluster(settings, serve_demo, [](Primary& primary) {
+  return osn::cluster::run_cluster(settings, serve_demo, [&static_folder](Primary& primary) {
+    if (std::string problem = osn::demo::start_dashboard(primary, static_folder); !problem.empty())
+      std::fprintf(stderr, "cluster-demo: %s\n", problem.c_str());  // the demo runs on without it
     primary.on_listening([&primary, listening = size_t{0}, shown = false](osn::cluster::Worker&) mutable {
       if (shown || ++listening < primary.settings().workers) return;
       shown = true;
