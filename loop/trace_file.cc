@@ -62,6 +62,12 @@ void append_us(std::string& out, uint64_t ns) {
 long thread_id() { return static_cast<long>(::syscall(SYS_gettid)); }
 
 pid_t first_pid = 0;  // the process that first opened a trace (children add -PID)
+pthread_mutex_t open_mutex = PTHREAD_MUTEX_INITIALIZER;  // guards instance() and first_pid
+
+struct OpenLock {
+  OpenLock() { pthread_mutex_lock(&open_mutex); }
+  ~OpenLock() { pthread_mutex_unlock(&open_mutex); }
+};
 }  // namespace
 
 std::string parse_trace_file_mb(std::string_view text, uint64_t* out) {
@@ -78,6 +84,7 @@ std::string parse_trace_file_mb(std::string_view text, uint64_t* out) {
 }
 
 TraceFile* TraceFile::process(std::string* problem) {
+  OpenLock lock;  // loops and pool threads may ask at once
   std::unique_ptr<TraceFile>& file = instance();
   if (file) return file.get();
   const char* path = std::getenv("OSN_TRACE_FILE");
@@ -108,6 +115,7 @@ TraceFile* TraceFile::process(std::string* problem) {
 // In a forked child (one thread, the parent's memory): the buffer is the parent's to write,
 // the descriptor the parent's to close. Drop both; the child opens NAME-PID on first use.
 void TraceFile::forget_in_child() {
+  pthread_mutex_init(&open_mutex, nullptr);  // a parent's thread may have held it at fork
   std::unique_ptr<TraceFile>& file = instance();
   if (!file) return;
   if (file->fd_ >= 0) ::close(file->fd_);
