@@ -112,6 +112,7 @@ bool Loop::run(RunMode mode) {
   owner_.store(std::this_thread::get_id(), std::memory_order_relaxed);  // the runner owns it
   Loop* outer = running_loop;
   running_loop = this;
+  if (watchdog_ms_ > 0 && !watchdog_) watchdog_ = std::make_unique<Watchdog>(activity_, watchdog_ms_);
   activity_.busy_since_ns.store(kio::monotonic_ns(), std::memory_order_release);  // running
   stop_requested_ = false;
   drain_ticks();  // ticks queued by the main program run before the first phase, as in Node

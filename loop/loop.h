@@ -166,7 +166,7 @@ class Loop {
   // not handed the loop (http::Router) label the callback it runs.
   static Loop* running_on_this_thread();
   // OSN_WATCHDOG_MS's threshold (0: off) and the last stretch it reported (any thread).
-  uint64_t watchdog_ms() const { return watchdog_ ? watchdog_->threshold_ms() : 0; }
+  uint64_t watchdog_ms() const { return watchdog_ms_; }
   WatchdogReport watchdog_report() const { return watchdog_ ? watchdog_->last_report() : WatchdogReport{}; }
   TraceFile* trace_file() const { return trace_file_; }
   // "" or why OSN_WATCHDOG_MS / OSN_TRACE_FILE_MB is refused (a Loop made anyway reports it on
@@ -302,7 +302,8 @@ class Loop {
   TraceFile* trace_file_ = nullptr;  // OSN_TRACE_FILE (process-wide, loop/trace_file.h)
   bool opened_trace_file_ = false;   // this loop opened it: finishes it when destroyed
   LoopActivity activity_;            // footprints for the watchdog (any thread reads)
-  std::unique_ptr<Watchdog> watchdog_;  // OSN_WATCHDOG_MS
+  uint64_t watchdog_ms_ = 0;            // OSN_WATCHDOG_MS (0: off)
+  std::unique_ptr<Watchdog> watchdog_;  // started by the first run(): see start_observers
   size_t phase_counts_[kPhaseCount] = {};  // this iteration's, only while tracing
   uint64_t phase_ns_[kPhaseCount] = {};
 };

@@ -28,8 +28,10 @@ void Loop::start_observers() {
     trace_file_->name_this_thread("event loop");
   }
   problem.clear();
-  if (uint64_t ms = watchdog_ms_from_environment(&problem); ms > 0)
-    watchdog_ = std::make_unique<Watchdog>(activity_, ms);
+  // The thread itself starts with the first run(), not here: a cluster primary builds its
+  // loop, forks its workers, then runs — and a fork with no extra thread alive is the simple
+  // case (ThreadSanitizer refuses a child of a multi-threaded parent that makes threads).
+  watchdog_ms_ = watchdog_ms_from_environment(&problem);
   if (!problem.empty()) std::fprintf(stderr, "osnode: %s; the watchdog is off\n", problem.c_str());
   observed_ = trace_ != nullptr || trace_file_ != nullptr;
 }

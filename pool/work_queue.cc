@@ -62,22 +62,17 @@ void ThreadPool::start_threads() {
 
 void* ThreadPool::worker_main(void* arg) {
   auto* self = static_cast<Worker*>(arg);
+  // OSN_TRACE_FILE: this thread's track, named from its index (not read back from the
+  // kernel: the creator may not have named it yet).
+  if (loop::TraceFile* trace = loop::TraceFile::process())
+    trace->name_this_thread("osn-pool-" + std::to_string(self->index));
   self->pool->work_loop();
   return nullptr;
 }
 
 // The consumer: wait for work, take the oldest request, run it unlocked, hand it back, repeat.
-namespace {
-std::string thread_name_of_this_thread() {
-  char name[16] = "osn-pool";
-  (void)pthread_getname_np(pthread_self(), name, sizeof name);
-  return name;
-}
-}  // namespace
-
 void ThreadPool::work_loop() {
-  loop::TraceFile* trace = loop::TraceFile::process();  // OSN_TRACE_FILE: this thread's track
-  if (trace) trace->name_this_thread(thread_name_of_this_thread());
+  loop::TraceFile* trace = loop::TraceFile::process();  // OSN_TRACE_FILE (named in worker_main)
   pthread_mutex_lock(&mutex_);
   for (;;) {
     if (queue_.empty() && !stopping_) spinner_.spin_before_sleep(mutex_);  // optional

@@ -126,7 +126,7 @@ void Dashboard::push_snapshot() {
 }
 
 void Dashboard::act(const http::Request& request, http::Response& response) {
-  std::string_view what, worker_text, ms_text;
+  std::string_view what, worker_text;
   (void)find_query_param(request.query, "do", &what);
   if (what == "restart") {
     primary_.rolling_restart();

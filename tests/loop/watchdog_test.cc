@@ -44,7 +44,7 @@ std::unique_ptr<Loop> loop_with_watchdog(const char* ms) {
 
 TEST(Watchdog, NamesThePhaseAndTheLabelOfTheBlockingCallback) {
   auto loop = loop_with_watchdog("30");
-  ASSERT_EQ(loop->watchdog_ms(), 30u);
+  ASSERT_EQ(loop->watchdog_ms(), 30u);  // the thread starts with run()
   WatchdogReport seen;
   TimerId id = loop->set_timeout(1, [&] {
     const uint64_t give_up = kio::monotonic_ns() + kBoundNs;
