@@ -115,6 +115,17 @@ class Primary {
 
   std::vector<WorkerInfo> workers() const;
   Worker* find(int id);
+  loop::Loop& loop() const { return loop_; }
+  // A rolling restart's progress (for a dashboard): active, old workers still to replace,
+  // and the pair being swapped now.
+  struct RestartProgress {
+    bool active = false;
+    size_t remaining = 0;
+    int old_id = 0, new_id = 0;
+  };
+  RestartProgress restart_progress() const {
+    return {restart_.active, restart_.queue.size(), restart_.old_id, restart_.new_id};
+  }
   bool finished() const { return finished_; }
   int exit_code() const { return exit_code_; }
 

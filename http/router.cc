@@ -1,10 +1,13 @@
 // http/router.cc — route lookup, 404, and 405 with Allow.
 #include "http/router.h"
 
+#include "loop/loop.h"
+
 namespace osn::http {
 
 Router& Router::add(std::string_view method, std::string_view path, Server::Handler handler) {
-  routes_.push_back(Route{std::string(method), std::string(path), std::move(handler)});
+  std::string label = std::string(method) + " " + std::string(path);
+  routes_.push_back(Route{std::string(method), std::string(path), std::move(handler), std::move(label)});
   return *this;
 }
 
@@ -18,6 +21,8 @@ void Router::route(const Request& request, Response& response) const {
   const Route* route = find(request.method, request.path);
   if (!route && request.method == "HEAD") route = find("GET", request.path);
   if (route) {
+    // Name the running callback for the loop's watchdog and trace file (loop/watchdog.h).
+    if (loop::Loop* loop = loop::Loop::running_on_this_thread()) loop->label_callback(route->label.c_str());
     route->handler(request, response);
     return;
   }

@@ -31,6 +31,7 @@ class Router {
     std::string method;
     std::string path;
     Server::Handler handler;
+    std::string label;  // "GET /block": what the watchdog and OSN_TRACE_FILE call its handler
   };
   const Route* find(std::string_view method, std::string_view path) const;
 

@@ -25,6 +25,7 @@
 #include "loop/phase_handle.h"
 #include "loop/signal.h"
 #include "loop/spawned_frames.h"
+#include "loop/trace_file.h"
 
 namespace osn::loop {
 
@@ -67,6 +68,7 @@ Loop::Loop(std::string_view backend_name) : owner_(std::this_thread::get_id()) {
   read_buffer_.resize(kReadBufferBytes);
   const char* trace = std::getenv("OSN_TRACE");
   if (trace && std::strstr(trace, "loop")) trace_ = stderr;
+  start_observers();  // OSN_TRACE_FILE, OSN_WATCHDOG_MS (loop_trace.cc)
   update_time();
   metrics_start_ns_ = kio::monotonic_ns();
 }
@@ -77,6 +79,8 @@ Loop::~Loop() {
   owner_.store(std::this_thread::get_id(), std::memory_order_relaxed);
   spawned_frames_.reset();  // first: their awaiters may still cancel work in an attachment
   attachments_.clear();     // then: they may own handles registered here
+  watchdog_.reset();
+  if (opened_trace_file_) trace_file_->finish();
   wakeup_watcher_.reset();
   signals_.reset();
 }
@@ -105,8 +109,18 @@ bool Loop::alive() const {
          queues_.has_ticks() || queues_.has_microtasks();
 }
 
+namespace {
+thread_local Loop* running_loop = nullptr;  // inside run() on this thread (for labels)
+}  // namespace
+
+Loop* Loop::running_on_this_thread() { return running_loop; }
+
 bool Loop::run(RunMode mode) {
   owner_.store(std::this_thread::get_id(), std::memory_order_relaxed);  // the runner owns it
+  Loop* outer = running_loop;
+  running_loop = this;
+  if (watchdog_ms_ > 0 && !watchdog_) watchdog_ = std::make_unique<Watchdog>(activity_, watchdog_ms_);
+  activity_.busy_since_ns.store(kio::monotonic_ns(), std::memory_order_release);  // running
   stop_requested_ = false;
   // Ticks and microtasks queued by the main program run before the first phase, as in Node.
   drain_ticks_and_microtasks();
@@ -114,6 +128,8 @@ bool Loop::run(RunMode mode) {
     run_iteration(mode);
   } while (mode == RunMode::kDefault && !stop_requested_ && alive());
   stop_requested_ = false;
+  activity_.busy_since_ns.store(0, std::memory_order_release);  // not running: not blocked
+  running_loop = outer;
   return alive();
 }
 
@@ -142,6 +158,7 @@ void Loop::run_iteration(RunMode mode) {
   }
   ++iterations_;
   if (trace_) trace_iteration();
+  if (trace_file_) trace_file_->flush_if_due(kio::monotonic_ns());
 }
 
 // How long may the poll phase block? Zero whenever a callback is already waiting to run.
@@ -162,14 +179,21 @@ Loop::PollTimeout Loop::poll_timeout(RunMode mode) const {
 
 size_t Loop::run_poll_phase() {
   const int timeout_ms = poll_timeout_.ms;
-  if (timeout_ms == 0 && nothing_to_poll()) return 0;
+  if (timeout_ms == 0 && nothing_to_poll()) {
+    if (watchdog_) activity_.busy_since_ns.store(kio::monotonic_ns(), std::memory_order_release);
+    return 0;
+  }
   if (timeout_ms != 0 && before_blocking_poll_) before_blocking_poll_(timeout_ms);
   // Time blocked in the kernel is time the loop was idle (utilization). A wait that may not
   // block is not idleness, so only a blocking wait is timed; its end time is the new now.
-  uint64_t start = timeout_ms != 0 ? kio::monotonic_ns() : 0;
+  // For the watchdog, busy_since_ns is 0 while in the kernel and the wait's end after it.
+  uint64_t start = timeout_ms != 0 || trace_file_ ? kio::monotonic_ns() : 0;
+  activity_.busy_since_ns.store(0, std::memory_order_relaxed);
   auto n = backend_->wait(ready_, timeout_ms);
   uint64_t end = kio::monotonic_ns();
+  activity_.busy_since_ns.store(end, std::memory_order_release);
   if (timeout_ms != 0) idle_ns_ += end - start;
+  if (trace_file_ && timeout_ms != 0) trace_file_->complete("wait (kernel)", "poll", start, end);
   now_ms_ = end / 1'000'000u;  // update_time(), reusing the clock read above
   if (!n) {
     std::fprintf(stderr, "osnode loop: %s\n", n.error().message().c_str());
@@ -203,8 +227,17 @@ void Loop::invoke_io(IoWatcher* watcher, uint32_t events) {
   // A copy (no allocation for small lambdas): the callback may destroy its own watcher, and
   // with it the stored function. After the call we touch nothing of the watcher.
   IoWatcher::EventCallback cb = watcher->on_events_;
+  activity_.label.store(nullptr, std::memory_order_relaxed);  // the callback may name itself
+  if (trace_file_ == nullptr) {
+    cb(events);
+    drain_ticks_and_microtasks();
+    return;
+  }
+  const uint64_t start = kio::monotonic_ns();
   cb(events);
   drain_ticks_and_microtasks();
+  const char* label = callback_label();
+  trace_file_->complete(label ? label : "I/O callback", "callback", start, kio::monotonic_ns());
 }
 
 size_t Loop::run_close_phase() {

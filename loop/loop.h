@@ -32,6 +32,7 @@
 #include <functional>
 #include <memory>
 #include <span>
+#include <string>
 #include <string_view>
 #include <thread>
 #include <utility>
@@ -43,6 +44,7 @@
 #include "loop/metrics.h"
 #include "loop/task_queues.h"
 #include "loop/timer_heap.h"
+#include "loop/watchdog.h"
 
 namespace osn::loop {
 
@@ -64,6 +66,7 @@ class Async;
 class SignalRouter;
 class Signal;
 class SpawnedFrames;
+class TraceFile;
 
 class Loop {
  public:
@@ -95,6 +98,9 @@ class Loop {
   // Unreferenced timers still fire but do not keep the loop alive (Node's timeout.unref()).
   void unref_timer(TimerId id);
   size_t timer_count() const { return timer_heap_.size(); }
+  // The name the watchdog and OSN_TRACE_FILE give this timer's callback (default "timer").
+  // `label` must outlive the loop (a string literal, or a string owned by something that does).
+  void label_timer(TimerId id, const char* label);
 
   // ---- queues — loop/task_queues.h (the promises), forwarded from loop.cc ----
   // Runs cb in the check phase. One queued *during* the check phase runs next iteration.
@@ -166,6 +172,22 @@ class Loop {
   [[noreturn]] void die_off_loop_thread(const char* entry) const;
   uint64_t iteration() const { return iterations_; }
 
+  // ---- who is blocking? (loop/watchdog.h, loop/trace_file.h) ----
+  // Names the callback now running (a route: "GET /block"), for OSN_WATCHDOG_MS and
+  // OSN_TRACE_FILE; reset before every phase. `label` must outlive the loop. Loop thread.
+  void label_callback(const char* label) { activity_.label.store(label, std::memory_order_release); }
+  const char* callback_label() const { return activity_.label.load(std::memory_order_relaxed); }
+  // The loop running on the calling thread (inside run()), or nullptr: lets a layer that was
+  // not handed the loop (http::Router) label the callback it runs.
+  static Loop* running_on_this_thread();
+  // OSN_WATCHDOG_MS's threshold (0: off) and the last stretch it reported (any thread).
+  uint64_t watchdog_ms() const { return watchdog_ms_; }
+  WatchdogReport watchdog_report() const { return watchdog_ ? watchdog_->last_report() : WatchdogReport{}; }
+  TraceFile* trace_file() const { return trace_file_; }
+  // "" or why OSN_WATCHDOG_MS / OSN_TRACE_FILE_MB is refused (a Loop made anyway reports it on
+  // stderr and leaves that observer off; a program's main can refuse to start instead).
+  static std::string environment_problem();
+
   // A buffer streams read into; valid only during the read callback (no allocation per read).
   std::span<char> read_buffer() { return read_buffer_; }
 
@@ -192,6 +214,7 @@ class Loop {
     uint32_t generation = 1;
     bool in_use = false;
     bool refed = true;
+    const char* label = "timer";
   };
   struct PollTimeout {
     int ms;
@@ -219,13 +242,16 @@ class Loop {
   // OSN_TRACE=loop is on, counts and times it; trace_iteration() prints the line. Inline so
   // that the untraced call is a direct call (an empty iteration is ~40 ns: it shows).
   void run_phase(Phase phase, PhaseFunction run) {
-    if (trace_ == nullptr) {
+    activity_.phase.store(static_cast<uint8_t>(phase), std::memory_order_relaxed);
+    activity_.label.store(nullptr, std::memory_order_relaxed);
+    if (!observed_) {
       (this->*run)();
       return;
     }
     run_traced_phase(phase, run);
   }
   void run_traced_phase(Phase phase, PhaseFunction run);
+  void start_observers();  // OSN_TRACE_FILE, OSN_WATCHDOG_MS
   void trace_iteration();  // prints the line, then zeroes the counts for the next one
 
   // Timer bookkeeping (timers.cc).
@@ -289,6 +315,12 @@ class Loop {
   uint64_t idle_ns_ = 0;
   FILE* trace_ = nullptr;  // stderr when OSN_TRACE contains "loop"
   PollTimeout poll_timeout_ = {0, ""};  // this iteration's, for run_poll_phase and the trace
+  bool observed_ = false;  // OSN_TRACE=loop or OSN_TRACE_FILE: run_phase takes the traced path
+  TraceFile* trace_file_ = nullptr;  // OSN_TRACE_FILE (process-wide, loop/trace_file.h)
+  bool opened_trace_file_ = false;   // this loop opened it: finishes it when destroyed
+  LoopActivity activity_;            // footprints for the watchdog (any thread reads)
+  uint64_t watchdog_ms_ = 0;            // OSN_WATCHDOG_MS (0: off)
+  std::unique_ptr<Watchdog> watchdog_;  // started by the first run(): see start_observers
   size_t phase_counts_[kPhaseCount] = {};  // this iteration's, only while tracing
   uint64_t phase_ns_[kPhaseCount] = {};
 };

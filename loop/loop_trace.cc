@@ -7,16 +7,54 @@
 //   [loop epoll] iteration 1: timers=0(0.000ms) ... poll_timeout=0(immediates queued) ...
 // metrics() reports lag (recorded by the timers phase) and utilization (the poll phase adds
 // the time it blocked to idle_ns_).
+#include <cstdio>
+#include <cstdlib>
+
 #include "kernel-io/clock.h"
 #include "loop/loop.h"
+#include "loop/trace_file.h"
 
 namespace osn::loop {
+
+// OSN_TRACE_FILE and OSN_WATCHDOG_MS, read once per loop. A refused value is reported and
+// leaves that observer off (programs that want to refuse to start check the same functions
+// first: watchdog_ms_from_environment, TraceFile::process).
+void Loop::start_observers() {
+  std::string problem;
+  trace_file_ = TraceFile::process(&problem);
+  if (!problem.empty()) std::fprintf(stderr, "osnode: %s; tracing to a file is off\n", problem.c_str());
+  if (trace_file_ && trace_file_->claim()) {  // the first loop of the process finishes the file
+    opened_trace_file_ = true;
+    trace_file_->name_this_thread("event loop");
+  }
+  problem.clear();
+  // The thread itself starts with the first run(), not here: a cluster primary builds its
+  // loop, forks its workers, then runs — and a fork with no extra thread alive is the simple
+  // case (ThreadSanitizer refuses a child of a multi-threaded parent that makes threads).
+  watchdog_ms_ = watchdog_ms_from_environment(&problem);
+  if (!problem.empty()) std::fprintf(stderr, "osnode: %s; the watchdog is off\n", problem.c_str());
+  observed_ = trace_ != nullptr || trace_file_ != nullptr;
+}
+
+std::string Loop::environment_problem() {
+  std::string problem;
+  (void)watchdog_ms_from_environment(&problem);
+  if (!problem.empty()) return problem;
+  uint64_t mb = 0;
+  if (const char* limit = std::getenv("OSN_TRACE_FILE_MB"); limit != nullptr && *limit != '\0')
+    problem = parse_trace_file_mb(limit, &mb);
+  return problem;
+}
 
 void Loop::run_traced_phase(Phase phase, PhaseFunction run) {
   const size_t p = static_cast<size_t>(phase);
   uint64_t start = kio::monotonic_ns();
-  phase_counts_[p] += (this->*run)();
-  phase_ns_[p] += kio::monotonic_ns() - start;
+  const size_t ran = (this->*run)();
+  uint64_t end = kio::monotonic_ns();
+  phase_counts_[p] += ran;
+  phase_ns_[p] += end - start;
+  if (trace_file_ && ran > 0) trace_file_->complete(phase_name(phase), "phase", start, end);
+  if (trace_ == nullptr) phase_counts_[p] = phase_ns_[p] = 0;  // only the file wants this phase
 }
 
 void Loop::trace_iteration() {

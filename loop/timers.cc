@@ -7,6 +7,7 @@
 // is put back before its callback runs so that the callback may clear it.
 #include "kernel-io/clock.h"
 #include "loop/loop.h"
+#include "loop/trace_file.h"
 
 namespace osn::loop {
 
@@ -44,9 +45,15 @@ TimerId Loop::add_timer(uint64_t delay_ms, uint64_t repeat_ms, Callback cb) {
   t.repeat_ms = repeat_ms;
   t.in_use = true;
   t.refed = true;
+  t.label = "timer";
   ++refed_timers_;
   timer_heap_.insert(slot, now_ms_ + delay_ms, timer_sequence_++);
   return make_id(slot, t.generation);
+}
+
+void Loop::label_timer(TimerId id, const char* label) {
+  assert_in_loop_thread("Loop::label_timer");
+  if (TimerSlot* t = find_timer(id)) t->label = label;
 }
 
 Loop::TimerSlot* Loop::find_timer(TimerId id) {
@@ -102,12 +109,16 @@ void Loop::fire_timer(uint32_t slot) {
   TimerSlot& t = timer_slots_[slot];
   uint32_t generation = t.generation;
   Callback cb = std::move(t.cb);  // the callback may clear or reuse this slot
+  const char* label = t.label;
   if (t.repeat_ms > 0) {
     timer_heap_.insert(slot, now_ms_ + t.repeat_ms, timer_sequence_++);
   } else {
     free_timer_slot(slot);
   }
+  activity_.label.store(label, std::memory_order_relaxed);
+  const uint64_t start = trace_file_ ? kio::monotonic_ns() : 0;
   invoke(cb);
+  if (trace_file_) trace_file_->complete(label, "timer", start, kio::monotonic_ns());
   // Still the same interval (not cleared by its callback)? Give it its callback back.
   TimerSlot& after = timer_slots_[slot];  // timer_slots_ may have grown: index again
   if (after.in_use && after.generation == generation) after.cb = std::move(cb);

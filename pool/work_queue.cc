@@ -21,6 +21,7 @@
 
 #include "kernel-io/clock.h"
 #include "kernel-io/signals.h"
+#include "loop/trace_file.h"
 #include "pool/loop_work.h"
 
 namespace osn::pool {
@@ -71,12 +72,17 @@ int ThreadPool::create_workers(size_t count) {
 
 void* ThreadPool::worker_main(void* arg) {
   auto* self = static_cast<Worker*>(arg);
+  // OSN_TRACE_FILE: this thread's track, named from its index (not read back from the
+  // kernel: the creator may not have named it yet).
+  if (loop::TraceFile* trace = loop::TraceFile::process())
+    trace->name_this_thread("osn-pool-" + std::to_string(self->index));
   self->pool->work_loop();
   return nullptr;
 }
 
 // The consumer: wait for work, take the oldest request, run it unlocked, hand it back, repeat.
 void ThreadPool::work_loop() {
+  loop::TraceFile* trace = loop::TraceFile::process();  // OSN_TRACE_FILE (named in worker_main)
   pthread_mutex_lock(&mutex_);
   for (;;) {
     if (queue_.empty() && !stopping_) spinner_.spin_before_sleep(mutex_);  // optional
@@ -95,6 +101,7 @@ void ThreadPool::work_loop() {
     if (wake_next) pthread_cond_signal(&work_available_);
     r->started_ns = kio::monotonic_ns();  // (clocks are read outside the lock: shorter holds)
     r->run();  // the blocking part: no lock held
+    if (trace) trace->complete(r->label ? r->label : "work", "pool work", r->started_ns, kio::monotonic_ns());
     LoopWork* owner = r->owner;  // r itself is the loop's once it is on the done list
     pthread_mutex_lock(&mutex_);
     if (hand_back(r)) {

@@ -37,6 +37,7 @@ struct WorkRequest {
   WorkRequest* next = nullptr;
   uint64_t queued_ns = 0;   // when submit() queued it (for the wait-time histogram)
   uint64_t started_ns = 0;  // when a pool thread took it (written by that thread)
+  const char* label = nullptr;  // the submitting callback's label ("GET /offload"), for traces
   kio::Status status;      // what finish() will receive
   uint32_t slot = 0;       // index in the owner's slot table
   uint32_t generation = 1; // bumped when the slot is freed: stale handles stop matching

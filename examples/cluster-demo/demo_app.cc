@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "examples/cluster-demo/cpu_work.h"
+#include "examples/cluster-demo/dashboard.h"
 #include "examples/cluster-demo/json.h"
 #include "examples/cluster-demo/static_files.h"
 #include "pool/fs.h"
@@ -77,10 +78,12 @@ DemoApp::DemoApp(cluster::WorkerContext& ctx, std::string static_folder)
       server_(ctx.loop(), http::ServerOptions{},
               [this](const http::Request& request, http::Response& response) { handle(request, response); }) {
   add_routes();
+  report_ = std::make_unique<WorkerReport>(ctx_, server_);
 }
 
 void DemoApp::add_routes() {
-  router_.get("/", answer_index);
+  router_.get("/", [this](const http::Request&, http::Response& r) { serve_dashboard(r); });
+  router_.get("/help", answer_index);
   router_.get("/hello", answer_hello);
   router_.get("/whoami", [this](const http::Request&, http::Response& r) { whoami(r); });
   router_.get("/counter", [this](const http::Request& q, http::Response& r) {
@@ -239,6 +242,17 @@ void DemoApp::serve_static(const http::Request& request, http::Response& respons
                                 }
                                 answer(*r, 200, type, *text);
                               });
+}
+
+// The dashboard page, its data source pointed at the primary's dashboard server.
+void DemoApp::serve_dashboard(http::Response& response) {
+  http::ResponseHandle later = response.handle();
+  pool::fs::read_file(ctx_.loop(), static_folder_ + "/dashboard.html", [later](kio::Result<std::string> html) {
+    http::Response* r = later.get();
+    if (r == nullptr) return;
+    if (!html) return answer_error(*r, 500, "cannot read dashboard.html");
+    answer(*r, 200, "text/html; charset=utf-8", dashboard_page(std::move(*html), dashboard_origin()));
+  });
 }
 
 }  // namespace osn::demo

@@ -11,12 +11,14 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "cluster/worker.h"
 #include "examples/cluster-demo/shared_routes.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "examples/cluster-demo/worker_report.h"
 
 namespace osn::demo {
 
@@ -43,6 +45,7 @@ class DemoApp {
   void stats(http::Response& response);
   void cluster_table(http::Response& response);
   void serve_static(const http::Request& request, http::Response& response);
+  void serve_dashboard(http::Response& response);  // GET /: dashboard.cc's page
 
   cluster::WorkerContext& ctx_;
   std::string static_folder_;
@@ -51,6 +54,7 @@ class DemoApp {
   http::Server server_;
   uint64_t counter_ = 0;     // GET /counter: this worker's heap, nobody else's
   uint64_t requests_ = 0;    // every request this worker answered
+  std::unique_ptr<WorkerReport> report_;  // the dashboard's numbers (worker_report.h)
 };
 
 }  // namespace osn::demo

@@ -19,6 +19,7 @@
 
 #include "cluster/primary.h"
 #include "cluster/serve.h"
+#include "examples/cluster-demo/dashboard.h"
 #include "examples/cluster-demo/demo_app.h"
 #include "examples/cluster-demo/shared_routes.h"
 #include "examples/cluster-demo/store_setting.h"
@@ -75,6 +76,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "cluster-demo: %s\n", osn::pool::pool_size_problem().c_str());
     return 2;
   }
+  if (std::string problem = osn::loop::Loop::environment_problem(); !problem.empty()) {
+    std::fprintf(stderr, "cluster-demo: %s\n", problem.c_str());  // OSN_WATCHDOG_MS, OSN_TRACE_FILE_MB
+    return 2;
+  }
   // STORE=memory|redis://...: checked here, before any fork (store_setting.h).
   osn::demo::StoreSetting store;
   std::string store_problem = osn::demo::read_store_setting(&store);
@@ -87,7 +92,9 @@ int main(int argc, char** argv) {
   auto serve_demo = osn::cluster::serve_connections([static_folder](osn::cluster::WorkerContext& ctx) {
     return std::make_unique<osn::demo::DemoApp>(ctx, static_folder);  // in each worker, after fork
   });
-  return osn::cluster::run_cluster(settings, serve_demo, [](Primary& primary) {
+  return osn::cluster::run_cluster(settings, serve_demo, [&static_folder](Primary& primary) {
+    if (std::string problem = osn::demo::start_dashboard(primary, static_folder); !problem.empty())
+      std::fprintf(stderr, "cluster-demo: %s\n", problem.c_str());  // the demo runs on without it
     primary.on_listening([&primary, listening = size_t{0}, shown = false](osn::cluster::Worker&) mutable {
       if (shown || ++listening < primary.settings().workers) return;
       shown = true;
