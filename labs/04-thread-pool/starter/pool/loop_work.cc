@@ -11,6 +11,7 @@
 #include "pool/loop_work.h"
 
 #include "kernel-io/clock.h"
+#include "loop/trace_file.h"
 #include "pool/thread_pool.h"
 
 namespace osn::pool {
@@ -63,6 +64,7 @@ WorkHandle LoopWork::submit(std::unique_ptr<Task> task, std::function<void()> wo
   r.task = std::move(task);
   r.work = std::move(work);
   r.after_work = std::move(after_work);
+  r.label = loop_.callback_label();  // the submitting callback's name, for the watchdog and traces
   loop_.ref_request();
   ++in_flight_;
   ThreadPool::process().enqueue(&r);
@@ -100,6 +102,7 @@ void LoopWork::finish(WorkRequest* r) {
   r->work = nullptr;
   r->after_work = nullptr;
   kio::Status status = r->status;
+  const char* label = r->label;
   r->state = RequestState::kFree;  // the slot is ours again: no thread holds it
   r->in_use = false;
   if (++r->generation == 0) r->generation = 1;
@@ -113,7 +116,11 @@ void LoopWork::finish(WorkRequest* r) {
       after_work(status);
     }
   };
+  loop_.label_callback(label);  // the watchdog blames the after_work of "GET /offload"
+  loop::TraceFile* trace = loop_.trace_file();
+  const uint64_t start = trace ? kio::monotonic_ns() : 0;
   loop_.invoke(call);  // and drain next_tick callbacks, as after every callback
+  if (trace) trace->complete(label ? label : "work", "after_work", start, kio::monotonic_ns());
 }
 
 void WorkRequest::run() {

@@ -21,6 +21,7 @@
 
 #include "kernel-io/clock.h"
 #include "kernel-io/signals.h"
+#include "loop/trace_file.h"
 #include "pool/loop_work.h"
 
 namespace osn::pool {
