@@ -297,7 +297,17 @@ GRADED_TEST(Lab08Pool, AFrameDestroyedWhileItsWorkRunsIsNeverResumedAndLeaksNoth
       *resumed = true;
     };
     auto t = std::make_unique<Task<>>(body(loop, &resumed, &work_ran));
-    loop.set_timeout(1, [&] { t.reset(); });
+    // Destroy the frame only once a pool thread has started its work (a slow machine or TSan
+    // may take longer than any fixed delay), so the work is running, not cancelled.
+    bool destroyed = false;
+    osn::loop::TimerId poll = loop.set_interval(1, [&] {
+      if (!destroyed && work_ran.load()) {
+        t.reset();
+        destroyed = true;
+      }
+    });
+    run_until(loop, [&] { return destroyed; });
+    loop.clear_timer(poll);
     run_until(loop, [] { return false; });  // the request in flight keeps the loop alive
   }
   EXPECT_TRUE(work_ran.load()) << "the work was never submitted to the pool";
