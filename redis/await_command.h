@@ -2,7 +2,7 @@
 // awaitable, resumed as a microtask on the loop thread.
 //
 //   loop::Task<> f(redis::Client& client, std::string key) {
-//     redis::Outcome got = co_await redis::command(client, {"GET", key});  // clang++, g++ >= 13
+//     redis::Outcome got = co_await redis::command(client, {"GET", key});  // clang++ (not g++ 12: below)
 //     redis::Outcome got = co_await redis::command(client, "GET", key);    // every compiler
 //     if (!got.ok()) ...                    // no reply: got.failure().kind says if it may have run
 //     else if (got.reply().is_error()) ...  // -ERR: Redis said no, a value as any other reply
