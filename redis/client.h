@@ -13,9 +13,10 @@
 // reply within command_timeout_ms means the server is stuck: the connection is dropped (every
 // command in flight fails with kTimeout) and a new one is made. AUTH and SELECT from the URL go
 // first on every new connection, pipelined with the commands that were waiting for it.
-// Callbacks always run on the loop thread, never inside command() itself. The co_await seam:
-// a Task layer can wrap command() in an awaitable whose callback resumes the coroutine — the
-// callback form is the whole interface it needs (docs/redis.md §5).
+// Callbacks always run on the loop thread, never inside command() itself. The co_await form,
+// `co_await redis::command(client, {...})`, is redis/await_command.h: an awaitable whose
+// callback resumes the coroutine — the callback form is the whole interface it needs
+// (docs/redis.md §5).
 // Ownership: owns its connection and every pending callback; destroying the client drops the
 // callbacks without calling them (call close() first to have them fail with kClosed).
 // Thread affinity: the loop's thread only.
@@ -79,6 +80,7 @@ class Client {
   size_t in_flight() const { return pending_.size(); }
   uint64_t connections_made() const { return connections_made_; }
   const ClientOptions& options() const { return options_; }
+  loop::Loop& loop() const { return loop_; }  // so a loop::Task may take the Client as its loop
 
  private:
   struct Pending {
