@@ -90,6 +90,7 @@ peer_values() {
 # peer_compare METRIC lower|higher — medians of PEER_A and PEER_B, ratio A/B, and a verdict.
 peer_compare() {
   local metric=$1 better=$2 a b ratio verdict
+  peer_row "${PEER_WORKLOAD:-${PEER_GROUP:-?}}" "$metric" "$better" "$PEER_A" "$PEER_B"
   # shellcheck disable=SC2046  # one number per word
   a=$(peer_median $(peer_values "$PEER_A" "$metric")) || a=
   # shellcheck disable=SC2046
@@ -186,4 +187,54 @@ free_port() {
     port_is_open "$p" || { echo "$p"; return 0; }
   done
   return 1
+}
+
+# ---- result rows for the one report (tools/bench-report) --------------------------------------
+#
+# Every group hands its results to the report writer through one file, $BENCH_ROWS (run.sh
+# sets it to $BUILD/bench/rows.tsv and runs build/bin/bench-report on it at the end). The
+# groups keep collecting their figures as they always did; at the point where they compare,
+# they also write one tab-separated line per result:
+#   row      GROUP WORKLOAD METRIC UNIT lower|higher OURS v1,v2,.. PEER v1,v2,..  both sides' rounds
+#   missing  GROUP WORKLOAD PEER BINARY                                  peer not installed
+#   point    CHART SERIES X Y UNIT                                          one line-chart point
+# The writer takes medians, min–max, ratios; nothing is summarised here, so nothing is lost.
+# PEER_GROUP is the running group's name (run.sh sets it); PEER_WORKLOAD, set by a group before
+# it compares, names the workload (default: the group).
+
+peer_row_write() {
+  [ -n "${BENCH_ROWS:-}" ] || return 0
+  local IFS=$'\t'
+  echo "$*" >>"$BENCH_ROWS"
+}
+
+# peer_unit NAME METRIC — the unit of "bench: METRIC VALUE UNIT" in the first round of NAME.
+peer_unit() {
+  local f unit
+  for f in "$PEER_RUNS/$1".[0-9]*; do
+    case $f in *.err) continue ;; esac
+    unit=$(awk -v name="$2" '$1 == "bench:" && $2 == name { print $4; exit }' "$f")
+    [ -n "$unit" ] && { echo "$unit"; return 0; }
+  done
+  echo "-"
+}
+
+# peer_row WORKLOAD METRIC lower|higher OURS PEER — one "row" line from the rounds of OURS and
+# PEER (names as given to peer_run_one / peer_alternate).
+peer_row() {
+  local workload=$1 metric=$2 better=$3 ours=$4 peer=$5 a b
+  a=$(peer_values "$ours" "$metric" | paste -sd, -)
+  b=$(peer_values "$peer" "$metric" | paste -sd, -)
+  peer_row_write row "${PEER_GROUP:-?}" "$workload" "$metric" "$(peer_unit "$ours" "$metric")" "$better" \
+    "$ours" "${a:--}" "$peer" "${b:--}"
+}
+
+# peer_row_missing WORKLOAD PEER BINARY — the peer could not run: BINARY is not installed.
+peer_row_missing() {
+  peer_row_write missing "${PEER_GROUP:-?}" "$1" "$2" "$3"
+}
+
+# peer_point CHART SERIES X Y UNIT — one point of a line chart (the c10k curve).
+peer_point() {
+  peer_row_write point "$1" "$2" "$3" "$4" "$5"
 }
