@@ -234,7 +234,7 @@ STRESS ?= full
 stress: all $(STRESS_BINS)
 	@BUILD=$(BUILD) STRESS=$(STRESS) FUZZ_SECONDS=$(FUZZ_SECONDS) tests/stress/run.sh
 
-bench-peers: all $(BENCH_BINS)
+bench-peers: all $(BENCH_BINS) $(BUILD)/stress/idle_hold
 	@BUILD=$(BUILD) tests/bench/peers/run.sh
 
 # The cluster demo in the foreground: PORT, WORKERS, SCHED from the environment or the command

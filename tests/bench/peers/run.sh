@@ -45,6 +45,8 @@ PEER_GROUPS=(
   cluster:run_cluster_vs_nginx_node
   redis:run_redis_vs_redis_benchmark
   async:run_async_vs_node
+  c10k:run_c10k_vs_nginx
+  syscalls:run_syscalls_vs_nginx_node
 )
 
 selected=("$@")
