@@ -32,7 +32,10 @@ Line cells(const Row& row) {
   if (row.ratio()) ratio += row.lower_is_better ? " (lower better)" : " (higher better)";
   std::string rounds = std::to_string(row.ours.values.size());
   if (row.peer.values.size() != row.ours.values.size()) rounds += "/" + std::to_string(row.peer.values.size());
-  return {row.workload, row.metric, or_dash(row.ours.median()) + unit, row.peer.name,
+  // The osnode column holds one of ours; when it is not plain "osnode" (epoll, poll, rr, ...),
+  // the workload says which.
+  const std::string workload = row.ours.name == "osnode" ? row.workload : row.workload + " [" + row.ours.name + "]";
+  return {workload, row.metric, or_dash(row.ours.median()) + unit, row.peer.name,
           or_dash(row.peer.median()) + unit, ratio, spread(row.ours) + " | " + spread(row.peer), rounds};
 }
 

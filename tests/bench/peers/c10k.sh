@@ -52,10 +52,10 @@ run_c10k_vs_nginx() {
     done
     PEER_WORKLOAD="c10k $n idle + 1 busy"
     if [[ " ${servers[*]} " == *" nginx "* ]]; then
-      peer_row "$PEER_WORKLOAD" c10k_rps higher "c10k-epoll-$n" "c10k-nginx-$n"
-      peer_row "$PEER_WORKLOAD" c10k_p99_us lower "c10k-epoll-$n" "c10k-nginx-$n"
-      peer_row "$PEER_WORKLOAD" c10k_rss_bytes_per_idle_conn lower "c10k-epoll-$n" "c10k-nginx-$n"
-      [[ " ${servers[*]} " == *" poll "* ]] && peer_row "$PEER_WORKLOAD" c10k_rps higher "c10k-poll-$n" "c10k-nginx-$n"
+      peer_row "$PEER_WORKLOAD" c10k_rps higher "c10k-epoll-$n" "c10k-nginx-$n" "osnode epoll" nginx
+      peer_row "$PEER_WORKLOAD" c10k_p99_us lower "c10k-epoll-$n" "c10k-nginx-$n" "osnode epoll" nginx
+      peer_row "$PEER_WORKLOAD" c10k_rss_bytes_per_idle_conn lower "c10k-epoll-$n" "c10k-nginx-$n" "osnode epoll" nginx
+      [[ " ${servers[*]} " == *" poll "* ]] && peer_row "$PEER_WORKLOAD" c10k_rps higher "c10k-poll-$n" "c10k-nginx-$n" "osnode poll" nginx
     else
       peer_row_missing "$PEER_WORKLOAD" nginx nginx
     fi

@@ -219,14 +219,15 @@ peer_unit() {
   echo "-"
 }
 
-# peer_row WORKLOAD METRIC lower|higher OURS PEER — one "row" line from the rounds of OURS and
-# PEER (names as given to peer_run_one / peer_alternate).
+# peer_row WORKLOAD METRIC lower|higher OURS PEER [OURS_LABEL PEER_LABEL] — one "row" line from
+# the rounds of OURS and PEER (names as given to peer_run_one / peer_alternate), shown in the
+# report as the labels (default: those names).
 peer_row() {
   local workload=$1 metric=$2 better=$3 ours=$4 peer=$5 a b
   a=$(peer_values "$ours" "$metric" | paste -sd, -)
   b=$(peer_values "$peer" "$metric" | paste -sd, -)
   peer_row_write row "${PEER_GROUP:-?}" "$workload" "$metric" "$(peer_unit "$ours" "$metric")" "$better" \
-    "$ours" "${a:--}" "$peer" "${b:--}"
+    "${6:-$ours}" "${a:--}" "${7:-$peer}" "${b:--}"
 }
 
 # peer_row_missing WORKLOAD PEER BINARY — the peer could not run: BINARY is not installed.

@@ -12,6 +12,9 @@
 #        BENCH_ROUNDS  A/B pairs per workload (default 5); medians are over these
 #        BENCH_SCALE   workload size factor passed to every program (default 1.0)
 #        BENCH_PEERS_STRICT=1  exit 1 when any metric is BEHIND (default: report only)
+#        BENCH_PEERS_SMOKE=1   what CI runs: every group at its smallest (one round, tiny
+#                              workloads, a second of wrk), then fail unless the report, its
+#                              JSON and charts were written. The figures mean nothing.
 #
 # The report: every group writes its results as rows into $BENCH_ROWS (lib.sh, peer_row); at
 # the end build/bin/bench-report (tools/bench-report/) prints them as one table and writes
@@ -24,10 +27,18 @@ set -u
 PEER_DIR=$(cd "$(dirname "$0")" && pwd)
 BUILD=${BUILD:-build}
 BUILD=$(cd "$BUILD" && pwd) || { echo "bench-peers: no build folder $BUILD"; exit 1; }
+if [ "${BENCH_PEERS_SMOKE:-0}" = 1 ]; then
+  export BENCH_ROUNDS=${BENCH_ROUNDS:-1} BENCH_SCALE=${BENCH_SCALE:-0.02}
+  export HTTP_BENCH_ROUNDS=1 HTTP_BENCH_SECONDS=1 HTTP_BENCH_CONNECTIONS=50
+  export CLUSTER_BENCH_ROUNDS=1 CLUSTER_BENCH_SECONDS=1 CLUSTER_BENCH_CONNECTIONS=50 CLUSTER_BENCH_MODES=rr
+  export C10K_ROUNDS=1 C10K_SECONDS=1 C10K_COUNTS="10 100"
+  export SYSCALLS_REQUESTS=500 SYSCALLS_MODES=keepalive
+fi
 BENCH_SCALE_ARG=${BENCH_SCALE:-}
 PEER_RUNS=$(mktemp -d "${TMPDIR:-/tmp}/osn-bench-peers.XXXXXX")
 trap 'rm -rf "$PEER_RUNS"' EXIT
 mkdir -p "$BUILD/bench"
+rm -f "$BUILD"/bench/report-*.svg "$BUILD"/bench/chart-*.svg  # charts of an earlier run
 export BENCH_ROWS="$BUILD/bench/rows.tsv"
 : >"$BENCH_ROWS"
 
@@ -77,6 +88,12 @@ done
 if ! "$BUILD/bin/bench-report" --rows "$BENCH_ROWS" --out "$BUILD/bench"; then
   peer_log "bench-report could not write the report"
   PEER_ERRORS=$((PEER_ERRORS + 1))
+fi
+if [ "${BENCH_PEERS_SMOKE:-0}" = 1 ]; then
+  for f in report.md report.json; do
+    [ -s "$BUILD/bench/$f" ] || { peer_log "smoke: $BUILD/bench/$f was not written"; PEER_ERRORS=$((PEER_ERRORS + 1)); }
+  done
+  ls "$BUILD"/bench/report-*.svg >/dev/null 2>&1 || { peer_log "smoke: no SVG chart written"; PEER_ERRORS=$((PEER_ERRORS + 1)); }
 fi
 echo "bench-peers: $PEER_PASS PASS, $PEER_BEHIND BEHIND, $PEER_ERRORS errors"
 [ "$PEER_ERRORS" -eq 0 ] || exit 1

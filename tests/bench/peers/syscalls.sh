@@ -36,7 +36,7 @@ run_syscalls_vs_nginx_node() {
     PEER_WORKLOAD="syscalls/$mode"
     for p in nginx node; do
       if [[ " ${peers[*]} " == *" $p "* ]]; then
-        peer_row "$PEER_WORKLOAD" "sc_${mode}_total_per_req" lower sc-osnode "sc-$p"
+        peer_row "$PEER_WORKLOAD" "sc_${mode}_total_per_req" lower sc-osnode "sc-$p" osnode "$p"
       else
         peer_row_missing "$PEER_WORKLOAD" "$p" "$p"
       fi
