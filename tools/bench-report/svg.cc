@@ -64,7 +64,7 @@ std::string xml_escape(std::string_view text) {
 std::string format_number(double value) {
   char text[32];
   const double magnitude = std::fabs(value);
-  if (magnitude >= 100) std::snprintf(text, sizeof text, "%.0f", value);
+  if (magnitude >= 100 || (magnitude >= 10 && value == std::floor(value))) std::snprintf(text, sizeof text, "%.0f", value);
   else if (magnitude >= 10) std::snprintf(text, sizeof text, "%.1f", value);
   else if (magnitude >= 0.1 || value == 0) std::snprintf(text, sizeof text, "%.2f", value);
   else std::snprintf(text, sizeof text, "%.3g", value);

@@ -20,7 +20,7 @@ CLUSTER_BENCH_MODES=${CLUSTER_BENCH_MODES:-rr shared reuseport}
 # cluster_bar OURS METRIC lower|higher PEER FACTOR — median of OURS vs FACTOR x median of PEER.
 cluster_bar() {
   local ours=$1 metric=$2 better=$3 peer=$4 factor=$5 a b ratio verdict
-  peer_row "cluster $ours -c$conns" "$metric" "$better" "$ours" "$peer"
+  peer_row "cluster -c$conns" "$metric" "$better" "$ours" "$peer"
   # shellcheck disable=SC2046  # one number per word
   a=$(peer_median $(peer_values "$ours" "$metric")) || a=
   # shellcheck disable=SC2046
@@ -82,7 +82,7 @@ run_cluster_vs_nginx_node() {
     for name in "${ours[@]}"; do
       if [[ " ${peers[*]} " == *" nginx "* ]]; then
         cluster_bar "$name" cluster_cpu_us_per_req lower nginx 1.0
-        peer_row "cluster $name -c$conns" cluster_rps higher "$name" nginx  # the report's row; bar in docs/performance.md
+        peer_row "cluster -c$conns" cluster_rps higher "$name" nginx  # the report's row; bar in docs/performance.md
       fi
       if [[ " ${peers[*]} " == *" node "* ]]; then cluster_bar "$name" cluster_rps higher node 1.5; fi
     done
