@@ -29,19 +29,14 @@ run_c10k_vs_nginx() {
     peer_row_missing c10k "nginx" wrk
     return 0
   fi
-  local servers=(epoll) n round s name value
+  local servers=(epoll) n s name value
   if [ -x "${POLL_BUILD:-build-poll}/bin/hello" ]; then servers+=(poll)
   else peer_log "no ${POLL_BUILD:-build-poll}/bin/hello (make all BACKEND=poll BUILD=build-poll): poll left out"; fi
   if command -v nginx >/dev/null 2>&1; then servers+=(nginx)
   else peer_log "nginx not installed; c10k without it"; fi
   for n in $C10K_COUNTS; do
     peer_log "c10k: $n idle + 1 busy: $C10K_ROUNDS rounds of ${servers[*]} (alternating), ${C10K_SECONDS}s each"
-    for s in "${servers[@]}"; do rm -f "$PEER_RUNS/c10k-$s-$n".*; done
-    for round in $(seq 1 "$C10K_ROUNDS"); do
-      for s in "${servers[@]}"; do
-        peer_run_one "c10k-$s-$n" "$round" "BUILD=$BUILD $PEER_DIR/c10k_run_one.sh $s $n $C10K_SECONDS"
-      done
-    done
+    peer_rounds "$C10K_ROUNDS" "c10k-%s-$n" "BUILD=$BUILD $PEER_DIR/c10k_run_one.sh %s $n $C10K_SECONDS" "${servers[@]}"
     for s in "${servers[@]}"; do
       name="c10k-$s-$n"
       echo "c10k $n idle, $s: rps=$(c10k_median "$name" c10k_rps) p99=$(c10k_median "$name" c10k_p99_us)us" \

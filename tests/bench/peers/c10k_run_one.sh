@@ -20,7 +20,7 @@ PEER_DIR=$(cd "$(dirname "$0")" && pwd)
 server=$1 idle=$2 seconds=$3
 BUILD=${BUILD:-build}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/osn-c10k.XXXXXX")
-pid= hold_pid=
+pid='' hold_pid=''
 
 stop_all() {
   if [ -n "$hold_pid" ]; then
@@ -58,12 +58,7 @@ case $server in
     setsid nginx -p "$tmp" -e "$tmp/error.log" -c "$tmp/nginx.conf" >"$tmp/out" 2>&1 & pid=$! ;;
   *) echo "c10k_run_one: unknown server $server (epoll, poll, nginx)" >&2; exit 64 ;;
 esac
-for _ in $(seq 100); do port_is_open "$port" && break; sleep 0.05; done
-if ! port_is_open "$port"; then
-  echo "c10k_run_one: $server did not start on port $port" >&2
-  cat "$tmp/out" "$tmp/error.log" 2>/dev/null >&2
-  exit 1
-fi
+wait_for_server "$port" "c10k_run_one: $server" "$tmp" || exit 1
 
 # tree_rss_kib: VmRSS of the server and its descendants (nginx's worker does the work).
 tree_rss_kib() {

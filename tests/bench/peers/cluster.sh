@@ -55,7 +55,7 @@ run_cluster_vs_nginx_node() {
     peer_row_missing cluster "nginx, node" wrk
     return 0
   fi
-  local ours=() peers=() conns round name mode f
+  local ours=() peers=() conns name mode f
   for mode in $CLUSTER_BENCH_MODES; do ours+=("$mode"); done
   command -v nginx >/dev/null 2>&1 && peers+=(nginx) || peer_log "nginx not installed; skipping it"
   command -v node >/dev/null 2>&1 && peers+=(node) || peer_log "node not installed; skipping it"
@@ -63,12 +63,8 @@ run_cluster_vs_nginx_node() {
     command -v nginx >/dev/null 2>&1 || peer_row_missing "cluster -c$conns" nginx nginx
     command -v node >/dev/null 2>&1 || peer_row_missing "cluster -c$conns" node node
     peer_log "cluster -c$conns: $CLUSTER_BENCH_ROUNDS rounds of ${ours[*]} ${peers[*]} (2 workers each), ${CLUSTER_BENCH_SECONDS}s each"
-    for name in "${ours[@]}" "${peers[@]}"; do rm -f "$PEER_RUNS/$name".*; done
-    for round in $(seq 1 "$CLUSTER_BENCH_ROUNDS"); do
-      for name in "${ours[@]}" "${peers[@]}"; do
-        peer_run_one "$name" "$round" "BUILD=$BUILD $PEER_DIR/cluster_run_one.sh $name $conns $CLUSTER_BENCH_SECONDS"
-      done
-    done
+    peer_rounds "$CLUSTER_BENCH_ROUNDS" "%s" "BUILD=$BUILD $PEER_DIR/cluster_run_one.sh %s $conns $CLUSTER_BENCH_SECONDS" \
+      "${ours[@]}" "${peers[@]}"
     for name in "${ours[@]}" "${peers[@]}"; do
       # shellcheck disable=SC2046
       echo "cluster -c$conns $name: rps=$(peer_median $(peer_values "$name" cluster_rps))" \

@@ -78,6 +78,32 @@ peer_run_one() {
   fi
 }
 
+# peer_rounds ROUNDS NAME_FORMAT CMD_FORMAT ITEM... — ROUNDS rounds, each running every ITEM
+# in turn (osnode nginx node osnode nginx node ...): the run named printf(NAME_FORMAT, ITEM)
+# runs printf(CMD_FORMAT, ITEM). Earlier runs of those names are removed first. E.g.
+#   peer_rounds 3 "%s" "$PEER_DIR/http_run_one.sh %s 50 5" osnode nginx node
+peer_rounds() {
+  local rounds=$1 name_format=$2 cmd_format=$3 round item
+  shift 3
+  # shellcheck disable=SC2059  # the formats are ours, with one %s each
+  for item in "$@"; do rm -f "$PEER_RUNS/$(printf "$name_format" "$item")".*; done
+  for round in $(seq 1 "$rounds"); do
+    for item in "$@"; do
+      # shellcheck disable=SC2059
+      peer_run_one "$(printf "$name_format" "$item")" "$round" "$(printf "$cmd_format" "$item")"
+    done
+  done
+}
+
+# wait_for_server PORT WHAT DIR — until something accepts on PORT (at most 10 s); else says
+# that WHAT did not start and shows DIR/out and DIR/error.log (the server's output), fails.
+wait_for_server() {
+  for _ in $(seq 200); do port_is_open "$1" && return 0; sleep 0.05; done
+  echo "$2 did not start on port $1" >&2
+  cat "$3/out" "$3/error.log" 2>/dev/null >&2
+  return 1
+}
+
 # peer_values NAME METRIC — that metric from every round of NAME, one per line.
 peer_values() {
   local f
