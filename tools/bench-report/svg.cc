@@ -81,19 +81,21 @@ std::string bar_chart_svg(std::string_view title, const std::vector<const Row*>&
   svg += text_element(kBarAreaLeft + 144, 37, "peer (median)");
   double y = kTop;
   for (const Row* row : rows) {
+    // The heading takes the whole width (workload names are long); the two bars sit below it.
     const std::string heading = row->workload + (row->metric.empty() ? "" : "  " + row->metric);
-    svg += text_element(10, y + 14, heading, "font-weight=\"bold\"");
+    std::string note;
     if (!row->metric.empty()) {
-      std::string note = row->unit + ", " + (row->lower_is_better ? "lower" : "higher") + " is better";
-      if (const auto r = row->ratio()) note += "; osnode/" + row->peer.name + " = " + format_number(*r);
-      svg += text_element(10, y + 32, note, "fill=\"#555\"");
+      note = " — " + row->unit + ", " + (row->lower_is_better ? "lower" : "higher") + " is better";
+      if (const auto r = row->ratio()) note += "; " + row->ours.name + "/" + row->peer.name + " = " + format_number(*r);
     }
+    svg += "<text x=\"10\" y=\"" + num(y + 14) + "\" font-weight=\"bold\">" + xml_escape(heading) +
+           "<tspan font-weight=\"normal\" fill=\"#555\">" + xml_escape(note) + "</tspan></text>\n";
     const auto a = row->ours.median();
     const auto b = row->peer.median();
     const double longest = std::max(a.value_or(0), b.value_or(0));
     const Scale scale{0, longest > 0 ? longest : 1, kBarAreaLeft, kBarAreaLeft + kBarAreaWidth, false};
     struct Side { const Sample* sample; std::optional<double> median; const char* colour; double y; };
-    const Side sides[] = {{&row->ours, a, kOursColour, y + 6}, {&row->peer, b, kPeerColours[0], y + 6 + kBar + 4}};
+    const Side sides[] = {{&row->ours, a, kOursColour, y + 22}, {&row->peer, b, kPeerColours[0], y + 22 + kBar + 4}};
     for (const Side& side : sides) {
       svg += text_element(kBarAreaLeft - 6, side.y + 12, side.sample->name, "text-anchor=\"end\"");
       if (!row->missing_binary.empty() && side.sample == &row->peer) {
