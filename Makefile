@@ -83,6 +83,9 @@ TEST_BINS    := $(addprefix $(BUILD)/tests/,$(addsuffix _test,$(sort $(TEST_DIRS
 SUPPORT_SRCS := $(wildcard tests/support/*.cc)
 BENCH_BINS   := $(patsubst tests/bench/%.cc,$(BUILD)/bench/%,$(wildcard tests/bench/*.cc))
 STRESS_BINS  := $(patsubst tests/stress/%.cc,$(BUILD)/stress/%,$(wildcard tests/stress/*.cc))
+# tools/bench-report: the report writer of `make bench-peers` (table, report.md/json, SVG charts).
+BENCH_REPORT_SRCS := $(wildcard tools/bench-report/*.cc)
+BENCH_REPORT      := $(BUILD)/bin/bench-report
 
 obj = $(patsubst %.cc,$(BUILD)/obj/%.o,$(1))
 # The one compile line of a source file: the rule below runs it, `make compdb` writes it down.
@@ -149,6 +152,14 @@ $(BUILD)/stress/%: $(BUILD)/obj/tests/stress/%.o $(call obj,$(SUPPORT_SRCS)) $(L
 	@mkdir -p $(dir $@)
 	$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
+# The report writer (an explicit rule: the examples' pattern above would claim build/bin/%), and
+# its unit test tests/bench_report/, which links the writer's objects besides the usual ones.
+all: $(BENCH_REPORT)
+$(BENCH_REPORT): $(call obj,$(BENCH_REPORT_SRCS))
+	@mkdir -p $(dir $@)
+	$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
+$(BUILD)/tests/bench_report_test: $(call obj,$(filter-out %/main.cc,$(BENCH_REPORT_SRCS)))
+
 $(BUILD)/gtest/libgtest.a: $(GTEST_SRC)/src/gtest-all.cc
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXFLAGS) -w -I$(GTEST_SRC)/include -I$(GTEST_SRC) -c $< -o $(BUILD)/gtest/gtest-all.o
@@ -174,7 +185,8 @@ endif
 # needed. `make compdb` writes it at the repository root, where clangd looks; `make tests`
 # writes this variant's copy into $(BUILD)/, which tests/tooling/compdb_test.cc checks.
 COMPDB_SRCS := $(LIB_SRCS) $(wildcard examples/*/*.cc) $(SUPPORT_SRCS) \
-               $(foreach d,$(sort $(TEST_DIRS)),$(wildcard tests/$(d)/*.cc)) $(wildcard tests/bench/*.cc) $(wildcard tests/stress/*.cc)
+               $(foreach d,$(sort $(TEST_DIRS)),$(wildcard tests/$(d)/*.cc)) $(wildcard tests/bench/*.cc) $(wildcard tests/stress/*.cc) \
+               $(BENCH_REPORT_SRCS)
 comma := ,
 json_string = "$(subst ",\",$(subst \,\\,$(1)))"
 compdb_entry = {"directory": $(call json_string,$(CURDIR)), "file": $(call json_string,$(CURDIR)/$(1)), \
@@ -222,7 +234,7 @@ STRESS ?= full
 stress: all $(STRESS_BINS)
 	@BUILD=$(BUILD) STRESS=$(STRESS) FUZZ_SECONDS=$(FUZZ_SECONDS) tests/stress/run.sh
 
-bench-peers: all $(BENCH_BINS)
+bench-peers: all $(BENCH_BINS) $(BUILD)/stress/idle_hold
 	@BUILD=$(BUILD) tests/bench/peers/run.sh
 
 # The cluster demo in the foreground: PORT, WORKERS, SCHED from the environment or the command

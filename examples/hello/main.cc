@@ -1,6 +1,9 @@
 // examples/hello — the smallest HTTP server: one process, one thread, one event loop.
 //
 //   build/bin/hello --port 8080        then   curl -v http://127.0.0.1:8080/
+//   build/bin/hello --port 8080 --idle-timeout-ms 65000 --max-connections 20000
+//                                      the C10K curve (tests/bench/peers/c10k.sh): idle
+//                                      keep-alive connections kept as long as nginx keeps them
 //
 // Every GET (any path) is answered `200`, `Content-Type: text/plain`, `Hello, World!`.
 // This is the program `make bench-peers` puts side by side with nginx and Node.js
@@ -20,7 +23,8 @@
 namespace {
 
 int usage(const char* program) {
-  std::fprintf(stderr, "usage: %s --port PORT [--host ADDRESS]\n", program);
+  std::fprintf(stderr, "usage: %s --port PORT [--host ADDRESS] [--idle-timeout-ms MS] [--max-connections N]\n",
+               program);
   return 64;  // EX_USAGE
 }
 
@@ -29,6 +33,15 @@ bool parse_port(const char* text, uint16_t& port) {
   const long value = std::strtol(text, &end, 10);
   if (end == text || *end != '\0' || value < 0 || value > 65535) return false;
   port = static_cast<uint16_t>(value);
+  return true;
+}
+
+// A positive whole number no larger than `most`, for --idle-timeout-ms and --max-connections.
+bool parse_count(const char* text, unsigned long long most, unsigned long long& value) {
+  char* end = nullptr;
+  const unsigned long long parsed = std::strtoull(text, &end, 10);
+  if (end == text || *end != '\0' || *text == '-' || parsed == 0 || parsed > most) return false;
+  value = parsed;
   return true;
 }
 
@@ -55,6 +68,20 @@ int main(int argc, char** argv) {
       have_port = true;
     } else if (arg == "--host" && i + 1 < argc) {
       options.host = argv[++i];
+    } else if (arg == "--idle-timeout-ms" && i + 1 < argc) {
+      unsigned long long ms = 0;
+      if (!parse_count(argv[++i], 86'400'000, ms)) {
+        std::fprintf(stderr, "hello: --idle-timeout-ms wants 1..86400000, not '%s'\n", argv[i]);
+        return 64;
+      }
+      options.idle_timeout_ms = ms;
+    } else if (arg == "--max-connections" && i + 1 < argc) {
+      unsigned long long n = 0;
+      if (!parse_count(argv[++i], 1'000'000, n)) {
+        std::fprintf(stderr, "hello: --max-connections wants 1..1000000, not '%s'\n", argv[i]);
+        return 64;
+      }
+      options.max_connections = n;
     } else {
       return usage(argv[0]);
     }

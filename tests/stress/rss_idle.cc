@@ -12,25 +12,19 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <string>
 #include <vector>
 
 #include "kernel-io/process.h"
 #include "tests/support/http_client.h"
+#include "tests/support/idle_connections.h"
 #include "tests/support/net.h"
 #include "tests/support/process_guard.h"
 
 namespace {
 
 using osn::test::HttpClient;
-
-long rss_kib(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(status, line);)
-    if (line.rfind("VmRSS:", 0) == 0) return std::strtol(line.c_str() + 6, nullptr, 10);
-  return -1;
-}
+using osn::test::process_rss_kib;
 
 // -1 on failure.
 long measure(const std::string& server, int n) {
@@ -48,17 +42,11 @@ long measure(const std::string& server, int n) {
   }
   if (!up) return -1;
   ::usleep(200'000);
-  const long before = rss_kib(*pid);
+  const long before = process_rss_kib(*pid);
   std::vector<HttpClient> idle;
-  idle.reserve(n);
-  for (int i = 0; i < n; ++i) {
-    auto c = HttpClient::connect(port, 5'000);
-    if (!c) return -1;
-    if (!c->round_trip(osn::test::get_request(), 5'000)) return -1;
-    idle.push_back(std::move(*c));
-  }
+  if (!osn::test::open_idle_keepalive(port, n, idle)) return -1;
   ::usleep(300'000);
-  const long after = rss_kib(*pid);
+  const long after = process_rss_kib(*pid);
   return after < 0 || before < 0 ? -1 : (after - before) * 1024 / n;
 }
 

@@ -9,9 +9,11 @@
 run_async_vs_node() {
   if ! command -v node >/dev/null 2>&1; then
     peer_log "node not installed; skipping async vs node"
+    peer_row_missing async node node
     return 0
   fi
   peer_log "async: $BENCH_ROUNDS rounds of osnode, node (alternating)"
+  PEER_WORKLOAD="async/await"
   peer_alternate osnode "$BUILD/bench/async_await_bench $BENCH_SCALE_ARG" \
     node "node $PEER_DIR/async_await.js $BENCH_SCALE_ARG"
   peer_compare await_resolved_ns lower

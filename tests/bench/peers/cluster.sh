@@ -20,6 +20,7 @@ CLUSTER_BENCH_MODES=${CLUSTER_BENCH_MODES:-rr shared reuseport}
 # cluster_bar OURS METRIC lower|higher PEER FACTOR — median of OURS vs FACTOR x median of PEER.
 cluster_bar() {
   local ours=$1 metric=$2 better=$3 peer=$4 factor=$5 a b ratio verdict
+  peer_row "cluster -c$conns" "$metric" "$better" "$ours" "$peer"
   # shellcheck disable=SC2046  # one number per word
   a=$(peer_median $(peer_values "$ours" "$metric")) || a=
   # shellcheck disable=SC2046
@@ -51,20 +52,19 @@ cluster_share_bar() {
 run_cluster_vs_nginx_node() {
   if ! command -v wrk >/dev/null 2>&1; then
     peer_log "wrk not installed (apt-get install wrk); skipping cluster"
+    peer_row_missing cluster "nginx, node" wrk
     return 0
   fi
-  local ours=() peers=() conns round name mode f
+  local ours=() peers=() conns name mode f
   for mode in $CLUSTER_BENCH_MODES; do ours+=("$mode"); done
   command -v nginx >/dev/null 2>&1 && peers+=(nginx) || peer_log "nginx not installed; skipping it"
   command -v node >/dev/null 2>&1 && peers+=(node) || peer_log "node not installed; skipping it"
   for conns in $CLUSTER_BENCH_CONNECTIONS; do
+    command -v nginx >/dev/null 2>&1 || peer_row_missing "cluster -c$conns" nginx nginx
+    command -v node >/dev/null 2>&1 || peer_row_missing "cluster -c$conns" node node
     peer_log "cluster -c$conns: $CLUSTER_BENCH_ROUNDS rounds of ${ours[*]} ${peers[*]} (2 workers each), ${CLUSTER_BENCH_SECONDS}s each"
-    for name in "${ours[@]}" "${peers[@]}"; do rm -f "$PEER_RUNS/$name".*; done
-    for round in $(seq 1 "$CLUSTER_BENCH_ROUNDS"); do
-      for name in "${ours[@]}" "${peers[@]}"; do
-        peer_run_one "$name" "$round" "BUILD=$BUILD $PEER_DIR/cluster_run_one.sh $name $conns $CLUSTER_BENCH_SECONDS"
-      done
-    done
+    peer_rounds "$CLUSTER_BENCH_ROUNDS" "%s" "BUILD=$BUILD $PEER_DIR/cluster_run_one.sh %s $conns $CLUSTER_BENCH_SECONDS" \
+      "${ours[@]}" "${peers[@]}"
     for name in "${ours[@]}" "${peers[@]}"; do
       # shellcheck disable=SC2046
       echo "cluster -c$conns $name: rps=$(peer_median $(peer_values "$name" cluster_rps))" \
@@ -76,7 +76,10 @@ run_cluster_vs_nginx_node() {
       for f in "$PEER_RUNS/$name".[0-9]; do sed -n "s/^shares:/cluster -c$conns $name shares (round ${f##*.}):/p" "$f"; done
     done
     for name in "${ours[@]}"; do
-      if [[ " ${peers[*]} " == *" nginx "* ]]; then cluster_bar "$name" cluster_cpu_us_per_req lower nginx 1.0; fi
+      if [[ " ${peers[*]} " == *" nginx "* ]]; then
+        cluster_bar "$name" cluster_cpu_us_per_req lower nginx 1.0
+        peer_row "cluster -c$conns" cluster_rps higher "$name" nginx  # the report's row; bar in docs/performance.md
+      fi
       if [[ " ${peers[*]} " == *" node "* ]]; then cluster_bar "$name" cluster_rps higher node 1.5; fi
     done
     [[ " ${ours[*]} " == *" rr "* ]] && cluster_share_bar rr

@@ -61,10 +61,7 @@ case $server in
   *) echo "cluster_run_one: unknown server $server" >&2; exit 64 ;;
 esac
 
-for _ in $(seq 200); do port_is_open "$port" && break; sleep 0.05; done
-if ! port_is_open "$port"; then
-  echo "cluster_run_one: $server did not start on port $port" >&2
-  cat "$tmp/out" "$tmp/error.log" 2>/dev/null >&2
+if ! wait_for_server "$port" "cluster_run_one: $server" "$tmp"; then
   exit 1
 fi
 sleep 0.3  # every worker up (node forks its workers after the primary listens)

@@ -20,6 +20,7 @@ HTTP_BENCH_CONNECTIONS=${HTTP_BENCH_CONNECTIONS:-50 256}
 # PEER: "lower" passes when ours <= FACTOR x theirs, "higher" when ours >= FACTOR x theirs.
 http_compare_bar() {
   local metric=$1 better=$2 peer=$3 factor=$4 a b ratio verdict
+  peer_row "$PEER_WORKLOAD" "$metric" "$better" osnode "$peer"
   # shellcheck disable=SC2046  # one number per word
   a=$(peer_median $(peer_values osnode "$metric")) || a=
   # shellcheck disable=SC2046
@@ -44,19 +45,18 @@ http_compare_bar() {
 run_http_vs_nginx_node() {
   if ! command -v wrk >/dev/null 2>&1; then
     peer_log "wrk not installed (apt-get install wrk); skipping http"
+    peer_row_missing hello "nginx, node" wrk
     return 0
   fi
-  local peers=(osnode) conns round name
+  local peers=(osnode) conns name
   command -v nginx >/dev/null 2>&1 && peers+=(nginx) || peer_log "nginx not installed; skipping it"
   command -v node >/dev/null 2>&1 && peers+=(node) || peer_log "node not installed; skipping it"
   for conns in $HTTP_BENCH_CONNECTIONS; do
+    PEER_WORKLOAD="hello -c$conns"
+    command -v nginx >/dev/null 2>&1 || peer_row_missing "$PEER_WORKLOAD" nginx nginx
+    command -v node >/dev/null 2>&1 || peer_row_missing "$PEER_WORKLOAD" node node
     peer_log "http -c$conns: $HTTP_BENCH_ROUNDS rounds of ${peers[*]} (alternating), ${HTTP_BENCH_SECONDS}s each"
-    for name in "${peers[@]}"; do rm -f "$PEER_RUNS/$name".*; done
-    for round in $(seq 1 "$HTTP_BENCH_ROUNDS"); do
-      for name in "${peers[@]}"; do
-        peer_run_one "$name" "$round" "BUILD=$BUILD $PEER_DIR/http_run_one.sh $name $conns $HTTP_BENCH_SECONDS"
-      done
-    done
+    peer_rounds "$HTTP_BENCH_ROUNDS" "%s" "BUILD=$BUILD $PEER_DIR/http_run_one.sh %s $conns $HTTP_BENCH_SECONDS" "${peers[@]}"
     for name in "${peers[@]}"; do
       # shellcheck disable=SC2046
       echo "http -c$conns $name: rps=$(peer_median $(peer_values "$name" http_rps))" \

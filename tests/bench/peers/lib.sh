@@ -78,6 +78,32 @@ peer_run_one() {
   fi
 }
 
+# peer_rounds ROUNDS NAME_FORMAT CMD_FORMAT ITEM... — ROUNDS rounds, each running every ITEM
+# in turn (osnode nginx node osnode nginx node ...): the run named printf(NAME_FORMAT, ITEM)
+# runs printf(CMD_FORMAT, ITEM). Earlier runs of those names are removed first. E.g.
+#   peer_rounds 3 "%s" "$PEER_DIR/http_run_one.sh %s 50 5" osnode nginx node
+peer_rounds() {
+  local rounds=$1 name_format=$2 cmd_format=$3 round item
+  shift 3
+  # shellcheck disable=SC2059  # the formats are ours, with one %s each
+  for item in "$@"; do rm -f "$PEER_RUNS/$(printf "$name_format" "$item")".*; done
+  for round in $(seq 1 "$rounds"); do
+    for item in "$@"; do
+      # shellcheck disable=SC2059
+      peer_run_one "$(printf "$name_format" "$item")" "$round" "$(printf "$cmd_format" "$item")"
+    done
+  done
+}
+
+# wait_for_server PORT WHAT DIR — until something accepts on PORT (at most 10 s); else says
+# that WHAT did not start and shows DIR/out and DIR/error.log (the server's output), fails.
+wait_for_server() {
+  for _ in $(seq 200); do port_is_open "$1" && return 0; sleep 0.05; done
+  echo "$2 did not start on port $1" >&2
+  cat "$3/out" "$3/error.log" 2>/dev/null >&2
+  return 1
+}
+
 # peer_values NAME METRIC — that metric from every round of NAME, one per line.
 peer_values() {
   local f
@@ -90,6 +116,7 @@ peer_values() {
 # peer_compare METRIC lower|higher — medians of PEER_A and PEER_B, ratio A/B, and a verdict.
 peer_compare() {
   local metric=$1 better=$2 a b ratio verdict
+  peer_row "${PEER_WORKLOAD:-${PEER_GROUP:-?}}" "$metric" "$better" "$PEER_A" "$PEER_B"
   # shellcheck disable=SC2046  # one number per word
   a=$(peer_median $(peer_values "$PEER_A" "$metric")) || a=
   # shellcheck disable=SC2046
@@ -186,4 +213,55 @@ free_port() {
     port_is_open "$p" || { echo "$p"; return 0; }
   done
   return 1
+}
+
+# ---- result rows for the one report (tools/bench-report) --------------------------------------
+#
+# Every group hands its results to the report writer through one file, $BENCH_ROWS (run.sh
+# sets it to $BUILD/bench/rows.tsv and runs build/bin/bench-report on it at the end). The
+# groups keep collecting their figures as they always did; at the point where they compare,
+# they also write one tab-separated line per result:
+#   row      GROUP WORKLOAD METRIC UNIT lower|higher OURS v1,v2,.. PEER v1,v2,..  both sides' rounds
+#   missing  GROUP WORKLOAD PEER BINARY                                  peer not installed
+#   point    CHART SERIES X Y UNIT                                          one line-chart point
+# The writer takes medians, min–max, ratios; nothing is summarised here, so nothing is lost.
+# PEER_GROUP is the running group's name (run.sh sets it); PEER_WORKLOAD, set by a group before
+# it compares, names the workload (default: the group).
+
+peer_row_write() {
+  [ -n "${BENCH_ROWS:-}" ] || return 0
+  local IFS=$'\t'
+  echo "$*" >>"$BENCH_ROWS"
+}
+
+# peer_unit NAME METRIC — the unit of "bench: METRIC VALUE UNIT" in the first round of NAME.
+peer_unit() {
+  local f unit
+  for f in "$PEER_RUNS/$1".[0-9]*; do
+    case $f in *.err) continue ;; esac
+    unit=$(awk -v name="$2" '$1 == "bench:" && $2 == name { print $4; exit }' "$f")
+    [ -n "$unit" ] && { echo "$unit"; return 0; }
+  done
+  echo "-"
+}
+
+# peer_row WORKLOAD METRIC lower|higher OURS PEER [OURS_LABEL PEER_LABEL] — one "row" line from
+# the rounds of OURS and PEER (names as given to peer_run_one / peer_alternate), shown in the
+# report as the labels (default: those names).
+peer_row() {
+  local workload=$1 metric=$2 better=$3 ours=$4 peer=$5 a b
+  a=$(peer_values "$ours" "$metric" | paste -sd, -)
+  b=$(peer_values "$peer" "$metric" | paste -sd, -)
+  peer_row_write row "${PEER_GROUP:-?}" "$workload" "$metric" "$(peer_unit "$ours" "$metric")" "$better" \
+    "${6:-$ours}" "${a:--}" "${7:-$peer}" "${b:--}"
+}
+
+# peer_row_missing WORKLOAD PEER BINARY — the peer could not run: BINARY is not installed.
+peer_row_missing() {
+  peer_row_write missing "${PEER_GROUP:-?}" "$1" "$2" "$3"
+}
+
+# peer_point CHART SERIES X Y UNIT — one point of a line chart (the c10k curve).
+peer_point() {
+  peer_row_write point "$1" "$2" "$3" "$4" "$5"
 }

@@ -9,6 +9,7 @@
 run_loop_vs_libuv() {
   if ! peer_have_libuv; then
     peer_log "libuv not installed (apt-get install libuv1-dev); skipping libuv"
+    for workload in timers pingpong empty_iter; do peer_row_missing "loop/$workload" libuv libuv1-dev; done
     return 0
   fi
   local workload ours theirs
@@ -20,6 +21,7 @@ run_loop_vs_libuv() {
       continue
     }
     peer_log "loop/$workload: $BENCH_ROUNDS rounds of osnode, libuv (alternating)"
+    PEER_WORKLOAD="loop/$workload"
     peer_alternate osnode "$ours $BENCH_SCALE_ARG" libuv "$theirs $BENCH_SCALE_ARG"
     case $workload in
       timers)

@@ -15,6 +15,7 @@
 run_pool_vs_libuv() {
   if ! peer_have_libuv; then
     peer_log "libuv not installed (apt-get install libuv1-dev); skipping libuv"
+    peer_row_missing "pool" libuv libuv1-dev
     return 0
   fi
   local ours="$BUILD/bench/pool_bench" theirs threads
@@ -25,11 +26,13 @@ run_pool_vs_libuv() {
   }
   for threads in 4 2; do
     peer_log "pool/noop on $threads threads: $BENCH_ROUNDS rounds of osnode, libuv (alternating)"
+    PEER_WORKLOAD="pool/noop $threads threads"
     peer_alternate osnode "OSN_THREADPOOL_SIZE=$threads $ours throughput $threads" \
                    libuv "UV_THREADPOOL_SIZE=$threads $theirs throughput $threads"
     peer_compare "pool_noop_per_s_${threads}threads" higher
   done
   peer_log "pool/roundtrip: $BENCH_ROUNDS rounds of osnode, libuv (alternating)"
+  PEER_WORKLOAD="pool/roundtrip"
   peer_alternate osnode "$ours roundtrip" libuv "$theirs roundtrip"
   peer_compare pool_roundtrip_p50_us lower
   peer_compare pool_roundtrip_p99_us lower

@@ -40,6 +40,7 @@ redis_benchmark_one() {
 run_redis_vs_redis_benchmark() {
   if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-benchmark >/dev/null 2>&1; then
     peer_log "redis-server or redis-benchmark not installed (apt-get install redis-server redis-tools); skipping"
+    peer_row_missing redis redis-benchmark "$(command -v redis-server >/dev/null 2>&1 && echo redis-benchmark || echo redis-server)"
     return 0
   fi
   local port pid scale=${BENCH_SCALE_ARG:-1} test c p n
@@ -53,6 +54,7 @@ run_redis_vs_redis_benchmark() {
       for p in 1 16; do
         n=$(awk -v s="$scale" -v p="$p" 'BEGIN { n = (p == 1 ? 100000 : 1000000) * s; print (n < 1000 ? 1000 : int(n)) }')
         peer_log "redis/$test -c $c -P $p -n $n: $BENCH_ROUNDS rounds of osnode, redis-benchmark (alternating)"
+        PEER_WORKLOAD="redis/$test -c$c -P$p"
         peer_alternate osnode "BUILD=$BUILD; $(declare -f child_cpu_seconds osnode_one); osnode_one $port $c $p $n $test" \
                        redis-benchmark "$(declare -f child_cpu_seconds redis_benchmark_one); redis_benchmark_one $port $c $p $n $test"
         peer_compare "redis_${test}_c${c}_p${p}_per_s" higher
