@@ -71,6 +71,12 @@ PoolStats ThreadPool::stats() {
   return s;
 }
 
+// Mutex held, by hand_back. Only stamped requests (queued_ns set: LoopWork::submit stamps a
+// sample, pool/work_request.h) have a wait to record.
+void ThreadPool::record_wait(const WorkRequest& r) {
+  if (r.queued_ns != 0 && r.started_ns >= r.queued_ns) wait_.record(r.started_ns - r.queued_ns);
+}
+
 void ThreadPool::reset_stats() {
   MutexLock lock(mutex_);
   submitted_ = completed_ = cancelled_ = 0;
