@@ -88,8 +88,6 @@ void LoopWork::run_done_callbacks() {
     MutexLock lock(done_mutex_);
     batch = done_.take_all();
   }
-  if (!batch.empty() && batch.front()->status.ok() && batch.front()->queued_ns != 0)  // optional
-    spinner_.came_back_after(kio::monotonic_ns() - batch.front()->queued_ns);
   while (WorkRequest* r = batch.pop_front()) finish(r);
   // [lab 04] end
 }
