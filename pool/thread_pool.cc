@@ -68,6 +68,7 @@ PoolStats ThreadPool::stats() {
   s.wait_p50_ns = wait_.percentile(0.50);
   s.wait_p99_ns = wait_.percentile(0.99);
   s.wait_max_ns = wait_.max();
+  s.wait_samples = wait_.count();
   return s;
 }
 
