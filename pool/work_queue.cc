@@ -72,10 +72,12 @@ int ThreadPool::create_workers(size_t count) {
       workers_.pop_back();
       return rc;
     }
-    // Named by its creator, before submit() returns: from then on ps -L, pstree -t and
-    // /proc/PID/task/*/comm show it (pthread_setname_np writes that comm file). The thread
-    // itself may already be running under its creator's name — nothing it does reads the
-    // name. The kernel keeps 15 characters.
+    // Named by its creator, just after pthread_create (pthread_setname_np writes
+    // /proc/self/task/TID/comm). The thread may already be running under its creator's
+    // name, but it takes no request before enqueue() releases the pool mutex we hold, and by
+    // then every thread is named: once submit() returns, ps -L, pstree -t and
+    // /proc/PID/task/*/comm show osn-pool-N, and no work runs under another name. The kernel
+    // keeps 15 characters.
     char name[32];  // "osn-pool-1023" is 13
     std::snprintf(name, sizeof name, "osn-pool-%zu", i);
     (void)pthread_setname_np(workers_.back().thread, name);
