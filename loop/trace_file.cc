@@ -136,7 +136,9 @@ TraceFile::TraceFile(std::string path, uint64_t limit_bytes)
 
 void TraceFile::append(std::string_view text) {
   if (stopped_) return;
-  if (written_bytes_ + buffer_.size() + text.size() > limit_bytes_) {
+  // Counting the separator before the event and the closing "\n]\n": the file never passes
+  // the limit, not even by those 5 bytes.
+  if (written_bytes_ + buffer_.size() + 2 + text.size() + 3 > limit_bytes_) {
     stopped_ = true;
     std::fprintf(stderr, "osnode trace: %s reached %llu MB: later events are dropped (OSN_TRACE_FILE_MB raises the limit)\n",
                  path_.c_str(), static_cast<unsigned long long>(limit_bytes_ / (1024 * 1024)));

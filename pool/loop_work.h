@@ -55,6 +55,7 @@ class LoopWork final : public loop::Loop::Attachment {
   pthread_mutex_t done_mutex_ = PTHREAD_MUTEX_INITIALIZER;
   RequestList done_;
   size_t in_flight_ = 0;  // submitted, finish() not yet run (loop thread)
+  uint64_t submits_ = 0;  // requests submitted so far, to pick which are stamped (loop thread)
   LoopSpinner spinner_;   // the optional fast path (pool/spin_wait.h)
   std::vector<std::unique_ptr<WorkRequest>> slots_;
   std::vector<uint32_t> free_slots_;

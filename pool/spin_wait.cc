@@ -18,9 +18,13 @@ namespace osn::pool {
 namespace {
 
 // An idle worker polls at most this long before it sleeps, a loop before its poll phase
-// blocks (measured: docs/pool.md). A loop spins only while its recent requests came back
-// within kQuickNs: generous, so that ages measured through the sleeping path (30-40 µs on an
-// idle VM) still let it try, but never for slow work (a 100 ms PBKDF2).
+// blocks (measured: docs/pool.md). A loop spins only while its recent waits for the pool —
+// from its poll phase beginning to wait to the next hand-back's wake-up — were under
+// kQuickNs: generous, so that gaps measured through the sleeping path (30-40 µs on an idle
+// VM) still let it try, but never for slow work (a 100 ms PBKDF2). Not the requests' age
+// (submit to callback): with thousands in flight each is old while the next is due at once,
+// and gating on age switched the spin off exactly when the loop and the workers shared a
+// CPU and needed it most (docs/pool.md, "one CPU").
 constexpr uint64_t kWorkerSpinNs = 100'000;
 constexpr uint64_t kLoopSpinNs = 100'000;
 constexpr uint64_t kQuickNs = 1'000'000;
@@ -92,8 +96,17 @@ void WorkSpinner::spin_before_sleep(pthread_mutex_t& mutex) {
   }
 }
 
+void LoopSpinner::taking_done_list() {
+  wakes_seen_ = wakes_.load(std::memory_order_acquire);
+  if (waiting_since_ns_ == 0) return;
+  recent_gap_ns_ = (recent_gap_ns_ * 3 + (kio::monotonic_ns() - waiting_since_ns_)) / 4;
+  waiting_since_ns_ = 0;
+}
+
 void LoopSpinner::before_blocking_poll(int timeout_ms, size_t in_flight) {
-  if (!on_ || in_flight == 0 || recent_age_ns_ > kQuickNs) return;
+  if (!on_ || in_flight == 0) return;
+  waiting_since_ns_ = kio::monotonic_ns();
+  if (recent_gap_ns_ > kQuickNs) return;
   const uint64_t seen = wakes_seen_;
   if (wakes_.load(std::memory_order_acquire) != seen) return;  // a wake-up is already there
   if (!backoff_.should_spin()) return;

@@ -6,7 +6,7 @@
 // Two spinners, each bounded and backing off when it keeps missing (SpinBackoff):
 //  * WorkSpinner: an idle worker polls for a new submit before it sleeps on the condvar;
 //  * LoopSpinner: a loop whose poll phase is about to block, with pool requests in flight
-//    that lately came back quickly, polls for a worker's wake-up first.
+//    and its recent waits for the pool short, polls for a worker's wake-up first.
 // What they do NOT do: change what runs when. Requests still leave the FIFO oldest first;
 // the worker still writes the loop's wake-up descriptor; callbacks still run only in the poll
 // phase, the done list taken once per wake-up. The loop's spin only makes the poll phase's
@@ -95,12 +95,11 @@ class WorkSpinner {
 class LoopSpinner {
  public:
   LoopSpinner() : on_(pool_spin_from_environment().on) {}
-  // Before the done list is taken: wake-ups counted after this are for what comes next.
-  void taking_done_list() { wakes_seen_ = wakes_.load(std::memory_order_acquire); }
-  // How long the first request of a taken batch was out (submit to callback).
-  void came_back_after(uint64_t ns) { recent_age_ns_ = (recent_age_ns_ * 3 + ns) / 4; }
+  // Before the done list is taken: wake-ups counted after this are for what comes next; and
+  // if the loop was waiting for the pool, how long that wait (the "gap") was.
+  void taking_done_list();
   // Just before the poll phase may block for `timeout_ms` (-1: no limit): with `in_flight`
-  // requests out, no wake-up sent since the list was taken, and recent ones quick, polls for
+  // requests out, no wake-up sent since the list was taken, and recent gaps short, polls for
   // a worker's wake_sent() for up to kLoopSpinNs. Runs nothing.
   void before_blocking_poll(int timeout_ms, size_t in_flight);
   void wake_sent() { wakes_.fetch_add(1, std::memory_order_release); }
@@ -108,7 +107,8 @@ class LoopSpinner {
  private:
   bool on_;
   uint64_t wakes_seen_ = 0;
-  uint64_t recent_age_ns_ = 0;
+  uint64_t waiting_since_ns_ = 0;  // when the poll phase last began to wait with work out
+  uint64_t recent_gap_ns_ = 0;     // average of the last few waits for the pool
   std::atomic<uint64_t> wakes_{0};
   SpinBackoff backoff_;
 };

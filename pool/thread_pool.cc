@@ -68,7 +68,14 @@ PoolStats ThreadPool::stats() {
   s.wait_p50_ns = wait_.percentile(0.50);
   s.wait_p99_ns = wait_.percentile(0.99);
   s.wait_max_ns = wait_.max();
+  s.wait_samples = wait_.count();
   return s;
+}
+
+// Mutex held, by hand_back. Only stamped requests (queued_ns set: LoopWork::submit stamps a
+// sample, pool/work_request.h) have a wait to record.
+void ThreadPool::record_wait(const WorkRequest& r) {
+  if (r.queued_ns != 0 && r.started_ns >= r.queued_ns) wait_.record(r.started_ns - r.queued_ns);
 }
 
 void ThreadPool::reset_stats() {

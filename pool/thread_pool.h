@@ -67,6 +67,7 @@ class ThreadPool {
   WorkRequest* take_oldest();
   bool claim_idle_worker();
   bool hand_back(WorkRequest* r);
+  void record_wait(const WorkRequest& r);  // mutex held: into wait_, if r was stamped
   void start_threads();
   int create_workers(size_t count);
   void stop_threads();
@@ -84,7 +85,7 @@ class ThreadPool {
   size_t signalled_ = 0;     // ... of which this many are already woken and on their way
   size_t running_ = 0;
   uint64_t submitted_ = 0, completed_ = 0, cancelled_ = 0;
-  loop::LatencyHistogram wait_;
+  loop::LatencyHistogram wait_;  // queue waits of the stamped requests (pool/work_request.h)
   WorkSpinner spinner_;  // the optional fast path (pool/spin_wait.h); the queue works without it
 };
 

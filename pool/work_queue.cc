@@ -13,13 +13,13 @@
 // held) when its done list goes from empty to non-empty; the loop takes the whole list once
 // per wake-up (pool/loop_work.cc), so a request finished meanwhile waits for the next wake-up.
 // Around it, not part of the lesson: pool/thread_pool.cc (one pool per process, fork, stats),
-// start_threads() below (reading the environment), and the optional spin of pool/spin_wait.h
+// start_threads() and worker_main() below (reading the environment, naming the trace track),
+// WorkRequest::run() (stamps and traces the work) and the optional spin of pool/spin_wait.h
 // (the calls to spinner_, each marked "optional"). labs/04-thread-pool/README.md is the lab.
 #include "pool/thread_pool.h"
 
 #include <cstdio>
 
-#include "kernel-io/clock.h"
 #include "kernel-io/signals.h"
 #include "loop/trace_file.h"
 #include "pool/loop_work.h"
@@ -46,6 +46,17 @@ void ThreadPool::start_threads() {
   start_error_ = started_ ? kio::Status{} : kio::SysError{"pthread_create", rc ? rc : EAGAIN};
 }
 
+// Every pool thread starts here (given, not part of lab 04): its OSN_TRACE_FILE track is named
+// from its index — not read back from the kernel, since the creator names the thread only
+// after pthread_create has returned, and the thread may already be running (create_workers).
+void* ThreadPool::worker_main(void* arg) {
+  auto* self = static_cast<Worker*>(arg);
+  if (loop::TraceFile* trace = loop::TraceFile::process())
+    trace->name_this_thread("osn-pool-" + std::to_string(self->index));
+  self->pool->work_loop();
+  return nullptr;
+}
+
 // [lab 04] begin: the work queue — workers, condvar wait, FIFO, wake-ups, hand-back, submit, cancel, shutdown
 
 // Threads start all at once, with every signal blocked: a thread inherits its creator's signal
@@ -61,8 +72,12 @@ int ThreadPool::create_workers(size_t count) {
       workers_.pop_back();
       return rc;
     }
-    // Named by its creator, so the name is there before the thread first runs: what ps -L,
-    // pstree -t and /proc/PID/task/*/comm show. The kernel keeps 15 characters.
+    // Named by its creator, just after pthread_create (pthread_setname_np writes
+    // /proc/self/task/TID/comm). The thread may already be running under its creator's
+    // name, but it takes no request before enqueue() releases the pool mutex we hold, and by
+    // then every thread is named: once submit() returns, ps -L, pstree -t and
+    // /proc/PID/task/*/comm show osn-pool-N, and no work runs under another name. The kernel
+    // keeps 15 characters.
     char name[32];  // "osn-pool-1023" is 13
     std::snprintf(name, sizeof name, "osn-pool-%zu", i);
     (void)pthread_setname_np(workers_.back().thread, name);
@@ -70,19 +85,8 @@ int ThreadPool::create_workers(size_t count) {
   return 0;
 }
 
-void* ThreadPool::worker_main(void* arg) {
-  auto* self = static_cast<Worker*>(arg);
-  // OSN_TRACE_FILE: this thread's track, named from its index (not read back from the
-  // kernel: the creator may not have named it yet).
-  if (loop::TraceFile* trace = loop::TraceFile::process())
-    trace->name_this_thread("osn-pool-" + std::to_string(self->index));
-  self->pool->work_loop();
-  return nullptr;
-}
-
 // The consumer: wait for work, take the oldest request, run it unlocked, hand it back, repeat.
 void ThreadPool::work_loop() {
-  loop::TraceFile* trace = loop::TraceFile::process();  // OSN_TRACE_FILE (named in worker_main)
   pthread_mutex_lock(&mutex_);
   for (;;) {
     if (queue_.empty() && !stopping_) spinner_.spin_before_sleep(mutex_);  // optional
@@ -99,9 +103,7 @@ void ThreadPool::work_loop() {
     bool wake_next = !queue_.empty() && claim_idle_worker();  // more work: pass the baton
     pthread_mutex_unlock(&mutex_);
     if (wake_next) pthread_cond_signal(&work_available_);
-    r->started_ns = kio::monotonic_ns();  // (clocks are read outside the lock: shorter holds)
-    r->run();  // the blocking part: no lock held
-    if (trace) trace->complete(r->label ? r->label : "work", "pool work", r->started_ns, kio::monotonic_ns());
+    r->run();  // the blocking part: no lock held (run() also stamps started_ns, and traces)
     LoopWork* owner = r->owner;  // r itself is the loop's once it is on the done list
     pthread_mutex_lock(&mutex_);
     if (hand_back(r)) {
@@ -143,13 +145,12 @@ WorkRequest* ThreadPool::take_oldest() {
 bool ThreadPool::hand_back(WorkRequest* r) {
   --running_;
   ++completed_;
-  wait_.record(r->started_ns - r->queued_ns);
+  record_wait(*r);
   return r->owner->push_done(r);
 }
 
 // The producer (a loop thread): appends `r` to the FIFO and wakes a worker if one is idle.
 void ThreadPool::enqueue(WorkRequest* r) {
-  const uint64_t now = kio::monotonic_ns();
   bool wake = false;
   {
     MutexLock lock(mutex_);
@@ -161,7 +162,6 @@ void ThreadPool::enqueue(WorkRequest* r) {
       return;
     }
     r->state = RequestState::kQueued;
-    r->queued_ns = now;
     ++r->owner->in_pool_;
     ++submitted_;
     queue_.push_back(r);

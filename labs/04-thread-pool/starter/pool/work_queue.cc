@@ -13,13 +13,13 @@
 // held) when its done list goes from empty to non-empty; the loop takes the whole list once
 // per wake-up (pool/loop_work.cc), so a request finished meanwhile waits for the next wake-up.
 // Around it, not part of the lesson: pool/thread_pool.cc (one pool per process, fork, stats),
-// start_threads() below (reading the environment), and the optional spin of pool/spin_wait.h
+// start_threads() and worker_main() below (reading the environment, naming the trace track),
+// WorkRequest::run() (stamps and traces the work) and the optional spin of pool/spin_wait.h
 // (the calls to spinner_, each marked "optional"). labs/04-thread-pool/README.md is the lab.
 #include "pool/thread_pool.h"
 
 #include <cstdio>
 
-#include "kernel-io/clock.h"
 #include "kernel-io/signals.h"
 #include "loop/trace_file.h"
 #include "pool/loop_work.h"
@@ -46,6 +46,17 @@ void ThreadPool::start_threads() {
   start_error_ = started_ ? kio::Status{} : kio::SysError{"pthread_create", rc ? rc : EAGAIN};
 }
 
+// Every pool thread starts here (given, not part of lab 04): its OSN_TRACE_FILE track is named
+// from its index — not read back from the kernel, since the creator names the thread only
+// after pthread_create has returned, and the thread may already be running (create_workers).
+void* ThreadPool::worker_main(void* arg) {
+  auto* self = static_cast<Worker*>(arg);
+  if (loop::TraceFile* trace = loop::TraceFile::process())
+    trace->name_this_thread("osn-pool-" + std::to_string(self->index));
+  self->pool->work_loop();
+  return nullptr;
+}
+
 // [lab 04] begin: the work queue — workers, condvar wait, FIFO, wake-ups, hand-back, submit, cancel, shutdown
 
 // TODO(lab 04): write the work queue. The contract of every function is in
@@ -60,16 +71,11 @@ int ThreadPool::create_workers(size_t count) {
   return ENOSYS;
 }
 
-void* ThreadPool::worker_main(void* arg) {
-  auto* self = static_cast<Worker*>(arg);
-  self->pool->work_loop();
-  return nullptr;
-}
-
 // TODO(lab 04): the consumer. Under mutex_: sleep on work_available_ while the FIFO is empty
 // (counting yourself in idle_threads_), leave when stopping_, take the oldest request, run it
-// WITHOUT the mutex, hand it back to its loop (and wake that loop, outside the mutex), then
-// count it off its loop's in_pool_ (broadcast request_left_ at 0). Repeat.
+// WITHOUT the mutex (r->run(), given: it also stamps and traces), hand it back to its loop
+// (and wake that loop, outside the mutex), then count it off its loop's in_pool_ (broadcast
+// request_left_ at 0). Repeat.
 void ThreadPool::work_loop() {}
 
 // TODO(lab 04): mutex held. Decide whether a submit must signal an idle worker
@@ -79,8 +85,8 @@ bool ThreadPool::claim_idle_worker() { return false; }
 // TODO(lab 04): mutex held. Pop the FIFO's oldest request and mark it running.
 WorkRequest* ThreadPool::take_oldest() { return nullptr; }
 
-// TODO(lab 04): mutex held. Count the request done (running_, completed_, wait_) and push it
-// onto its loop's done list. true: the loop must be woken.
+// TODO(lab 04): mutex held. Count the request done (running_, completed_, record_wait) and
+// push it onto its loop's done list. true: the loop must be woken.
 bool ThreadPool::hand_back(WorkRequest* r) {
   (void)r;
   return false;
@@ -88,7 +94,7 @@ bool ThreadPool::hand_back(WorkRequest* r) {
 
 // TODO(lab 04): the producer, on a loop thread. Start the threads on first use; if they cannot
 // start, finish the request with start_error_ through the done list. Otherwise queue it (state,
-// queued_ns, in_pool_, submitted_) and signal one idle worker.
+// in_pool_, submitted_; queued_ns is stamped already) and signal one idle worker.
 void ThreadPool::enqueue(WorkRequest* r) { (void)r; }
 
 // TODO(lab 04): take `r` out of the FIFO if it is still queued; it then finishes with
