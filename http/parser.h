@@ -72,7 +72,7 @@ class RequestParser {
 
  private:
   Event skip_empty_lines(std::string_view in);
-  Event parse_head(std::string_view in);
+  Event parse_head(std::string_view in, std::size_t skipped = 0);
   Event read_fixed_body(std::string_view in);
   Event read_chunked_body(std::string_view in);
   Event parse_trailers(std::string_view in);
