@@ -17,7 +17,7 @@
 
 namespace osn::http {
 
-RequestParser::RequestParser(std::span<Header> field_storage, ParserLimits limits)
+RequestParser::RequestParser(std::span<Header> field_storage, const ParserLimits& limits)
     : storage_(field_storage.first(std::min(field_storage.size(), limits.max_header_count))),
       limits_(limits),
       chunked_(limits) {}  // `limits`, not `limits_`: reading back the member just written stalls

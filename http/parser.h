@@ -54,8 +54,10 @@ struct Event {
 class RequestParser {
  public:
   // `field_storage` receives the header fields, then the trailer fields, of each message; at
-  // most limits.max_header_count of them are used.
-  explicit RequestParser(std::span<Header> field_storage, ParserLimits limits = {});
+  // most limits.max_header_count of them are used. (The default limits are a constant, not a
+  // `{}` temporary: one built on the caller's stack and copied stalled every construction.)
+  static constexpr ParserLimits kDefaultLimits{};
+  explicit RequestParser(std::span<Header> field_storage, const ParserLimits& limits = kDefaultLimits);
 
   Event next(std::string_view unconsumed);
 
