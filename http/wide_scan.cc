@@ -36,20 +36,34 @@ const char* plain_field_value_end(const char* p, const char* end) {
   return p;
 }
 
-// OSN_PARSER_SIMD: unset or "1" = use the vector scan where the CPU has it, "0" = plain.
-bool environment_allows_simd() {
+// OSN_PARSER_SIMD: unset or "1" = the best the CPU has, "0" = plain, "ssse3" / "avx2" = that
+// set (plain if the CPU lacks it): what a student times against each other.
+ScanMode environment_mode() {
   const char* text = std::getenv("OSN_PARSER_SIMD");
-  if (text == nullptr || std::strcmp(text, "1") == 0) return true;
-  if (std::strcmp(text, "0") == 0) return false;
-  std::fprintf(stderr, "osnode: OSN_PARSER_SIMD must be 0 (plain loops) or 1 (vector scan), got '%s'; using 1\n",
+  if (text == nullptr || std::strcmp(text, "1") == 0) return ScanMode::kBest;
+  if (std::strcmp(text, "0") == 0) return ScanMode::kPlain;
+  if (std::strcmp(text, "ssse3") == 0) return ScanMode::kSsse3;
+  if (std::strcmp(text, "avx2") == 0) return ScanMode::kAvx2;
+  std::fprintf(stderr, "osnode: OSN_PARSER_SIMD must be 0 (plain loops), 1 (the best vector scan), ssse3 or avx2, got '%s'; using 1\n",
                text);
-  return true;
+  return ScanMode::kBest;
+}
+
+const ScanKernels* best_supported() {
+  const ScanKernels* avx2 = detail::avx2_kernels_if_supported();
+  return avx2 != nullptr ? avx2 : detail::ssse3_kernels_if_supported();
 }
 
 const ScanKernels& choose(ScanMode mode) {
-  const bool simd = mode == ScanMode::kBest || (mode == ScanMode::kAuto && environment_allows_simd());
-  const ScanKernels* best = simd ? detail::avx2_kernels_if_supported() : nullptr;
-  const ScanKernels& chosen = best != nullptr ? *best : detail::kPlainKernels;
+  const ScanKernels* vector = nullptr;
+  switch (mode) {
+    case ScanMode::kAuto: return choose(environment_mode());
+    case ScanMode::kPlain: break;
+    case ScanMode::kSsse3: vector = detail::ssse3_kernels_if_supported(); break;
+    case ScanMode::kAvx2: vector = detail::avx2_kernels_if_supported(); break;
+    case ScanMode::kBest: vector = best_supported(); break;
+  }
+  const ScanKernels& chosen = vector != nullptr ? *vector : detail::kPlainKernels;
   detail::g_scan_kernels.store(&chosen, std::memory_order_relaxed);
   return chosen;
 }

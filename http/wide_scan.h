@@ -13,9 +13,10 @@
 // Which code runs is decided once, at run time, not by the compiler flags: the library is
 // built for plain x86-64 (no -mavx2), the AVX2 functions carry a target attribute
 // (wide_scan_avx2.cc), and the first call asks the CPU (CPUID, via __builtin_cpu_supports)
-// whether it has AVX2, then stores the chosen functions in a pointer every later call reads.
-// OSN_PARSER_SIMD=0 in the environment forces the plain loops (1, or unset: AVX2 where the CPU
-// has it); set_scan_mode() does the same for tests.
+// whether it has AVX2 (else SSSE3: 16 bytes a step), then stores the chosen functions in a
+// pointer every later call reads.
+// OSN_PARSER_SIMD=0 in the environment forces the plain loops (1, or unset: the best the CPU
+// has; ssse3 or avx2: that one); set_scan_mode() does the same for tests.
 // Invariant: never reads at or past `end` (tests place input against a guard page).
 // Thread-safe: the choice is one atomic pointer; every kernel is a pure function.
 #pragma once
@@ -30,7 +31,7 @@ struct ScanKernels {
   const char* (*token_end)(const char* p, const char* end);
   const char* (*target_end)(const char* p, const char* end);
   const char* (*field_value_end)(const char* p, const char* end);
-  const char* name;  // "plain", "avx2"
+  const char* name;  // "plain", "ssse3", "avx2"
 };
 
 namespace detail {
@@ -54,20 +55,23 @@ inline const char* find_field_value_end(const char* p, const char* end) {
 }
 
 enum class ScanMode {
-  kAuto,   // the best the CPU has, unless OSN_PARSER_SIMD=0 says plain
+  kAuto,   // what OSN_PARSER_SIMD says (0, 1, ssse3, avx2); unset: kBest
   kPlain,  // byte-at-a-time loops over the byte table
-  kBest,   // the best the CPU has, whatever the environment says
+  kSsse3,  // 16 bytes per step (plain if the CPU has no SSSE3)
+  kAvx2,   // 32 bytes per step (plain if the CPU has no AVX2)
+  kBest,   // the best the CPU has, whatever the environment says: AVX2, else SSSE3, else plain
 };
 
 // Chooses the kernels now (tests run the same input through each mode); returns their name.
 std::string_view set_scan_mode(ScanMode mode);
-// The kernels in use: "plain" or "avx2" (chosen on first use if nothing chose yet).
+// The kernels in use: "plain", "ssse3" or "avx2" (chosen on first use if nothing chose yet).
 std::string_view scan_kernels_name();
 
 namespace detail {
 extern const ScanKernels kPlainKernels;
-// The AVX2 set, or nullptr when this build or this CPU cannot run it.
+// The AVX2 / SSSE3 set, or nullptr when this build or this CPU cannot run it.
 const ScanKernels* avx2_kernels_if_supported();
+const ScanKernels* ssse3_kernels_if_supported();
 }  // namespace detail
 
 }  // namespace osn::http

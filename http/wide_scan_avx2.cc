@@ -1,9 +1,11 @@
-// http/wide_scan_avx2.cc — the three scans with AVX2, 32 bytes per step (SIMD).
+// http/wide_scan_avx2.cc — the three scans with AVX2, 32 bytes per step (SIMD), and with
+// SSSE3, 16 bytes per step, for x86-64 CPUs that have no AVX2.
 //
 // Compiled without -mavx2: each function that uses AVX2 says so itself with
 // __attribute__((target("avx2"))), so the rest of the library stays plain x86-64 and this code
 // runs only after avx2_kernels_if_supported() has asked the CPU (CPUID leaf 7, EBX bit 5,
 // through __builtin_cpu_supports) — on a CPU without AVX2 these instructions would be SIGILL.
+// The SSSE3 set (CPUID leaf 1, ECX bit 9) is chosen the same way when AVX2 is missing.
 //
 // Two tests, both exact:
 //
@@ -87,9 +89,10 @@ __attribute__((target("avx2"))) inline unsigned value_end_32(const char* p) {
   return static_cast<unsigned>(_mm256_movemask_epi8(bad));
 }
 
-// ---- the same on 16 bytes, for the step before the last few bytes ---------------------------
+// ---- the same on 16 bytes: the SSSE3 scans' step, and the AVX2 scans' step before the tail ---
+// (SSSE3 is a subset of AVX2, so a target("avx2") function may inline these.)
 
-__attribute__((target("avx2"))) inline unsigned outside_set_16(const char* p, const Nibbles& columns) {
+__attribute__((target("ssse3"))) inline unsigned outside_set_16(const char* p, const Nibbles& columns) {
   const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
   const __m128i column_table = _mm_load_si128(reinterpret_cast<const __m128i*>(columns.data()));
   const __m128i row_table = _mm_load_si128(reinterpret_cast<const __m128i*>(kRowBitTable.data()));
@@ -99,7 +102,7 @@ __attribute__((target("avx2"))) inline unsigned outside_set_16(const char* p, co
   return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(hit, _mm_setzero_si128())));
 }
 
-__attribute__((target("avx2"))) inline unsigned value_end_16(const char* p) {
+__attribute__((target("ssse3"))) inline unsigned value_end_16(const char* p) {
   const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
   const __m128i ctl = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1F)), x);
   const __m128i not_tab = _mm_andnot_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\t')), ctl);
@@ -150,7 +153,33 @@ __attribute__((target("avx2"))) const char* avx2_field_value_end(const char* p, 
   return p;
 }
 
+// For x86-64 CPUs without AVX2 (before 2013, some small cores): 16 bytes per step with SSSE3.
+__attribute__((target("ssse3"))) const char* ssse3_token_end(const char* p, const char* end) {
+  for (; end - p >= 16; p += 16) {
+    if (const unsigned stop = outside_set_16(p, kTokenColumns)) return p + __builtin_ctz(stop);
+  }
+  while (p < end && is_tchar(*p)) ++p;
+  return p;
+}
+
+__attribute__((target("ssse3"))) const char* ssse3_target_end(const char* p, const char* end) {
+  for (; end - p >= 16; p += 16) {
+    if (const unsigned stop = outside_set_16(p, kTargetColumns)) return p + __builtin_ctz(stop);
+  }
+  while (p < end && is_target_char(*p)) ++p;
+  return p;
+}
+
+__attribute__((target("ssse3"))) const char* ssse3_field_value_end(const char* p, const char* end) {
+  for (; end - p >= 16; p += 16) {
+    if (const unsigned stop = value_end_16(p)) return p + __builtin_ctz(stop);
+  }
+  while (p < end && !ends_value(*p)) ++p;
+  return p;
+}
+
 constexpr ScanKernels kAvx2Kernels{avx2_token_end, avx2_target_end, avx2_field_value_end, "avx2"};
+constexpr ScanKernels kSsse3Kernels{ssse3_token_end, ssse3_target_end, ssse3_field_value_end, "ssse3"};
 
 }  // namespace
 
@@ -159,9 +188,15 @@ const ScanKernels* detail::avx2_kernels_if_supported() {
   return __builtin_cpu_supports("avx2") ? &kAvx2Kernels : nullptr;
 }
 
+const ScanKernels* detail::ssse3_kernels_if_supported() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("ssse3") ? &kSsse3Kernels : nullptr;
+}
+
 #else  // not x86-64: only the plain scans exist
 
 const ScanKernels* detail::avx2_kernels_if_supported() { return nullptr; }
+const ScanKernels* detail::ssse3_kernels_if_supported() { return nullptr; }
 
 #endif
 

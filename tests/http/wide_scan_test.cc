@@ -1,12 +1,13 @@
-// tests/http/wide_scan_test.cc — the AVX2 scans answer exactly as the byte table, and the
-// parser's suites pass on the plain path too.
+// tests/http/wide_scan_test.cc — the AVX2 and SSSE3 scans answer exactly as the byte table,
+// and the parser's suites pass on the plain path too.
 //
 // The vector code is only worth having if no input can tell it from the plain loops: every
-// byte value is put at every position of inputs long enough to cross a 32-byte step, a 16-byte
-// step and the byte-by-byte tail, each input ending against a guard page (an over-read is a
-// crash), and each answer is compared with the byte table's. Then this test binary runs its
-// own parser suites again in a child process with OSN_PARSER_SIMD=0, so both scanners go
-// through the same tables, byte-by-byte splits and the conformance corpus in one `make test`.
+// byte value is put at every position of inputs long enough to cross two 32-byte steps, a
+// 16-byte step and the byte-by-byte tail, each input ending against a guard page (an
+// over-read is a crash), and each answer is compared with the byte table's, for every kernel
+// set the CPU can run. Then this test binary runs its own parser suites again in a child
+// process with OSN_PARSER_SIMD=0, so the vector and the plain scans go through the same
+// tables, byte-by-byte splits and the conformance corpus in one `make test`.
 #include "http/wide_scan.h"
 
 #include <gtest/gtest.h>
@@ -42,12 +43,23 @@ const ScanUnderTest kScans[] = {
     {"find_field_value_end", find_field_value_end, value_continues, 'x'},
 };
 
-std::string best_kernels_name() {
+// What the CPU offers, asked here independently of wide_scan.cc.
+bool cpu_has(const char* feature) {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-  if (__builtin_cpu_supports("avx2")) return "avx2";
+  if (std::string_view(feature) == "avx2") return __builtin_cpu_supports("avx2");
+  if (std::string_view(feature) == "ssse3") return __builtin_cpu_supports("ssse3");
 #endif
+  (void)feature;
+  return false;
+}
+
+std::string best_kernels_name() {
+  if (cpu_has("avx2")) return "avx2";
+  if (cpu_has("ssse3")) return "ssse3";
   return "plain";
 }
+
+constexpr ScanMode kEveryKernelSet[] = {ScanMode::kPlain, ScanMode::kSsse3, ScanMode::kAvx2};
 
 // Restores the environment's choice when a test that forced one ends.
 struct ScanModeGuard {
@@ -58,21 +70,28 @@ TEST(WideScan, PlainAndBestAreTheKernelsAsked) {
   ScanModeGuard restore;
   EXPECT_EQ(set_scan_mode(ScanMode::kPlain), "plain");
   EXPECT_EQ(scan_kernels_name(), "plain");
+  EXPECT_EQ(set_scan_mode(ScanMode::kSsse3), cpu_has("ssse3") ? "ssse3" : "plain");
+  EXPECT_EQ(set_scan_mode(ScanMode::kAvx2), cpu_has("avx2") ? "avx2" : "plain");
   EXPECT_EQ(set_scan_mode(ScanMode::kBest), best_kernels_name());
   EXPECT_EQ(scan_kernels_name(), best_kernels_name());
 }
 
-// In a child with OSN_PARSER_SIMD=0 this says "plain"; otherwise the best the CPU has.
+// In a child with OSN_PARSER_SIMD=0 this says "plain", with ssse3 or avx2 that set where the
+// CPU has it; unset, 1 or anything else: the best the CPU has.
 TEST(WideScan, TheEnvironmentChoosesTheScan) {
   const char* env = std::getenv("OSN_PARSER_SIMD");
-  const std::string expected = env != nullptr && std::string_view(env) == "0" ? "plain" : best_kernels_name();
+  const std::string_view setting = env != nullptr ? env : "";
+  std::string expected = best_kernels_name();
+  if (setting == "0") expected = "plain";
+  if (setting == "ssse3") expected = cpu_has("ssse3") ? "ssse3" : "plain";
+  if (setting == "avx2") expected = cpu_has("avx2") ? "avx2" : "plain";
   EXPECT_EQ(set_scan_mode(ScanMode::kAuto), expected);
 }
 
 TEST(WideScan, EveryByteAtEveryPositionStopsWhereTheTableSays) {
   ScanModeGuard restore;
   test::GuardPage guard(4096);
-  for (const ScanMode mode : {ScanMode::kPlain, ScanMode::kBest}) {
+  for (const ScanMode mode : kEveryKernelSet) {
     const std::string kernels(set_scan_mode(mode));
     for (const ScanUnderTest& s : kScans) {
       // 0..72 bytes: two 32-byte steps, the 16-byte step and the tail, at every offset.
@@ -98,7 +117,7 @@ TEST(WideScan, EveryByteAtEveryPositionStopsWhereTheTableSays) {
 }
 
 // Mixed runs at random: where the first stop byte is among several, and starts not at 0.
-TEST(WideScan, RandomInputsGiveTheSameAnswerOnBothPaths) {
+TEST(WideScan, RandomInputsGiveTheSameAnswerOnEveryPath) {
   ScanModeGuard restore;
   test::GuardPage guard(4096);
   std::mt19937 rng(20261201);
@@ -112,7 +131,7 @@ TEST(WideScan, RandomInputsGiveTheSameAnswerOnBothPaths) {
     for (const ScanUnderTest& s : kScans) {
       std::size_t expected = start;
       while (expected < length && s.continues(in[expected])) ++expected;
-      for (const ScanMode mode : {ScanMode::kPlain, ScanMode::kBest}) {
+      for (const ScanMode mode : kEveryKernelSet) {
         const std::string kernels(set_scan_mode(mode));
         const auto got = static_cast<std::size_t>(s.scan(in.data() + start, in.data() + length) - in.data());
         ASSERT_EQ(got, expected) << kernels << " " << s.name << ", round " << round;
@@ -136,6 +155,16 @@ TEST(WideScan, ParserSuitesPassWithTheVectorScanOff) {
   ASSERT_TRUE(r.finished) << "the child run did not end in time";
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("[  PASSED  ]"), std::string::npos) << r.out;
+}
+
+TEST(WideScan, TheEnvironmentCanAskForSsse3) {
+  if (std::getenv("OSN_PARSER_SIMD") != nullptr) GTEST_SKIP() << "already a run with OSN_PARSER_SIMD set";
+  const test::ProgramResult r =
+      test::run_program("/proc/self/exe", {"--gtest_filter=WideScan.TheEnvironmentChoosesTheScan"},
+                        test::RunOptions::with_env({"OSN_PARSER_SIMD=ssse3"}));
+  ASSERT_TRUE(r.finished);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(r.err.find("OSN_PARSER_SIMD must be"), std::string::npos) << r.err;
 }
 
 TEST(WideScan, AnUnknownSettingIsNamedAndTheDefaultUsed) {
