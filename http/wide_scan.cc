@@ -44,7 +44,9 @@ ScanMode environment_mode() {
   if (std::strcmp(text, "0") == 0) return ScanMode::kPlain;
   if (std::strcmp(text, "ssse3") == 0) return ScanMode::kSsse3;
   if (std::strcmp(text, "avx2") == 0) return ScanMode::kAvx2;
-  std::fprintf(stderr, "osnode: OSN_PARSER_SIMD must be 0 (plain loops), 1 (the best vector scan), ssse3 or avx2, got '%s'; using 1\n",
+  std::fprintf(stderr,
+               "osnode: OSN_PARSER_SIMD must be 0 (plain loops), 1 (the best vector scan), ssse3 or avx2, "
+               "got '%s'; using 1\n",
                text);
   return ScanMode::kBest;
 }

@@ -70,10 +70,15 @@ static_assert(matrix_matches_table(kTargetColumns, kTargetChar), "target-char is
 
 // ---- 32 bytes: bit i of the result is 1 when byte i ends the run ----------------------------
 
+__attribute__((target("ssse3"))) inline __m128i load_table(const Nibbles& table) {
+  return _mm_load_si128(reinterpret_cast<const __m128i*>(table.data()));
+}
+
 __attribute__((target("avx2"))) inline unsigned outside_set_32(const char* p, const Nibbles& columns) {
   const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-  const __m256i column_table = _mm256_broadcastsi128_si256(_mm_load_si128(reinterpret_cast<const __m128i*>(columns.data())));
-  const __m256i row_table = _mm256_broadcastsi128_si256(_mm_load_si128(reinterpret_cast<const __m128i*>(kRowBitTable.data())));
+  // VPSHUFB looks up within each 16-byte half, so both halves get the same table.
+  const __m256i column_table = _mm256_broadcastsi128_si256(load_table(columns));
+  const __m256i row_table = _mm256_broadcastsi128_si256(load_table(kRowBitTable));
   const __m256i low_nibble = _mm256_and_si256(x, _mm256_set1_epi8(0x0F));
   const __m256i high_nibble = _mm256_and_si256(_mm256_srli_epi16(x, 4), _mm256_set1_epi8(0x0F));
   const __m256i hit = _mm256_and_si256(_mm256_shuffle_epi8(column_table, low_nibble),
@@ -94,11 +99,12 @@ __attribute__((target("avx2"))) inline unsigned value_end_32(const char* p) {
 
 __attribute__((target("ssse3"))) inline unsigned outside_set_16(const char* p, const Nibbles& columns) {
   const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  const __m128i column_table = _mm_load_si128(reinterpret_cast<const __m128i*>(columns.data()));
-  const __m128i row_table = _mm_load_si128(reinterpret_cast<const __m128i*>(kRowBitTable.data()));
+  const __m128i column_table = load_table(columns);
+  const __m128i row_table = load_table(kRowBitTable);
   const __m128i low_nibble = _mm_and_si128(x, _mm_set1_epi8(0x0F));
   const __m128i high_nibble = _mm_and_si128(_mm_srli_epi16(x, 4), _mm_set1_epi8(0x0F));
-  const __m128i hit = _mm_and_si128(_mm_shuffle_epi8(column_table, low_nibble), _mm_shuffle_epi8(row_table, high_nibble));
+  const __m128i hit =
+      _mm_and_si128(_mm_shuffle_epi8(column_table, low_nibble), _mm_shuffle_epi8(row_table, high_nibble));
   return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(hit, _mm_setzero_si128())));
 }
 
