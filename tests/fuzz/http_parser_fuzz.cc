@@ -3,7 +3,7 @@
 // the same.
 //
 // The first two bytes of the fuzz input choose the cut points (one cut, and a stride for a
-// many-piece feed); the rest is the request bytes. Small limits make 413/414/431 reachable.
+// many-piece feed) and the vector scan; the rest is the request bytes. Small limits make 413/414/431 reachable.
 // Built and run by `make fuzz` (clang, -fsanitize=fuzzer,address,undefined).
 #include <cstddef>
 #include <cstdint>
@@ -19,7 +19,9 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 2) return 0;
-  osn::http::set_scan_mode(osn::http::ScanMode::kBest);
+  // The vector set under test: AVX2 or SSSE3 (plain where the CPU has neither).
+  const osn::http::ScanMode vector_mode = data[1] & 0x80 ? osn::http::ScanMode::kSsse3 : osn::http::ScanMode::kAvx2;
+  osn::http::set_scan_mode(vector_mode);
   const std::string_view input(reinterpret_cast<const char*>(data) + 2, size - 2);
   osn::http::ParserLimits limits;
   if (data[0] & 1) {  // sometimes tight limits, so that every limit status is exercised
@@ -33,7 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // The plain scans and the vector scans must not be told apart (http/wide_scan.h).
   osn::http::set_scan_mode(osn::http::ScanMode::kPlain);
   const std::string plain = osn::test::run_request_parser(input, {}, limits);
-  osn::http::set_scan_mode(osn::http::ScanMode::kBest);
+  osn::http::set_scan_mode(vector_mode);
   if (plain != whole) {
     std::fprintf(stderr, "the plain scan changed the result:\nvector:\n%s\nplain:\n%s\n", whole.c_str(), plain.c_str());
     std::abort();
