@@ -54,8 +54,10 @@ struct Event {
 class RequestParser {
  public:
   // `field_storage` receives the header fields, then the trailer fields, of each message; at
-  // most limits.max_header_count of them are used.
-  explicit RequestParser(std::span<Header> field_storage, ParserLimits limits = {});
+  // most limits.max_header_count of them are used. (The default limits are a constant, not a
+  // `{}` temporary: one built on the caller's stack and copied stalled every construction.)
+  static constexpr ParserLimits kDefaultLimits{};
+  explicit RequestParser(std::span<Header> field_storage, const ParserLimits& limits = kDefaultLimits);
 
   Event next(std::string_view unconsumed);
 
@@ -72,7 +74,7 @@ class RequestParser {
 
  private:
   Event skip_empty_lines(std::string_view in);
-  Event parse_head(std::string_view in);
+  Event parse_head(std::string_view in, std::size_t skipped = 0);
   Event read_fixed_body(std::string_view in);
   Event read_chunked_body(std::string_view in);
   Event parse_trailers(std::string_view in);

@@ -2,13 +2,15 @@
 //
 // One SP only (no tabs, no runs of spaces: RFC 9112 §3 lets a parser be lenient, we are not),
 // no HTTP/0.9 ("GET /" without a version), CRLF only (a bare LF is refused, see docs/http.md).
-// Bytes are checked against the char-class table as they are scanned.
+// The method and the target are scanned with the wide scans (http/wide_scan.h), which answer
+// exactly as the char-class table does.
 #include "http/request_line.h"
 
 #include <algorithm>
 #include <cstddef>
 
 #include "http/char_class.h"
+#include "http/wide_scan.h"
 
 namespace osn::http {
 namespace {
@@ -87,7 +89,7 @@ ScanResult parse_request_line(std::string_view in, const ParserLimits& limits, R
   const char* const begin = in.data();
   const char* const end = begin + in.size();
   const char* p = begin;
-  while (p < end && is_tchar(*p)) ++p;
+  p = find_token_end(p, end);
   if (p == end) return scan_incomplete();
   if (p == begin) return scan_error(StatusCode::kBadRequest, "request line does not start with a method token");
   if (*p != ' ') return scan_error(StatusCode::kBadRequest, "method is not followed by one SP");
@@ -97,7 +99,7 @@ ScanResult parse_request_line(std::string_view in, const ParserLimits& limits, R
   // Look at most one byte past the limit: enough to know the target is too long.
   const std::size_t room = static_cast<std::size_t>(end - target);
   const char* const scan_end = target + (room > limits.max_target_bytes ? limits.max_target_bytes + 1 : room);
-  while (p < scan_end && is_target_char(*p)) ++p;
+  p = find_target_end(p, scan_end);
   if (static_cast<std::size_t>(p - target) > limits.max_target_bytes) {
     return scan_error(StatusCode::kUriTooLong, "request-target longer than the limit");
   }

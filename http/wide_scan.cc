@@ -1,43 +1,98 @@
-// http/wide_scan.cc — SSE2 scan for the end of a field value, with a plain fallback.
+// http/wide_scan.cc — the plain scans, and the run-time choice between them and the AVX2 ones.
 //
-// The vector test for "byte is a CTL except HTAB, or DEL" on 16 unsigned bytes x:
-//   ctl = (min(x, 0x1F) == x)   i.e. x <= 0x1F
-//   bad = (ctl AND NOT x == '\t') OR x == 0x7F
-// movemask turns the 16 answers into 16 bits; the lowest set bit is the first bad byte.
-// Only whole 16-byte blocks inside [p, end) are loaded; the tail is done byte by byte.
+// Run-time dispatch without ifunc: g_scan_kernels starts at kChoosingKernels, whose functions
+// each make the choice (CPU features, then OSN_PARSER_SIMD), store the chosen set in the
+// pointer, and forward the call. From then on every call is one load and one indirect call,
+// as a PLT entry is after the dynamic linker has bound it. Two threads making the first call
+// at once both choose the same set; storing it twice is harmless.
 #include "http/wide_scan.h"
 
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "http/char_class.h"
 
 namespace osn::http {
 namespace {
+
+const char* plain_token_end(const char* p, const char* end) {
+  while (p < end && is_tchar(*p)) ++p;
+  return p;
+}
+
+const char* plain_target_end(const char* p, const char* end) {
+  while (p < end && is_target_char(*p)) ++p;
+  return p;
+}
 
 bool ends_field_value(char c) {
   const auto u = static_cast<unsigned char>(c);
   return (u < 0x20 && u != '\t') || u == 0x7F;
 }
 
-}  // namespace
-
-const char* find_field_value_end(const char* p, const char* end) {
-#ifdef __SSE2__
-  const __m128i max_ctl = _mm_set1_epi8(0x1F);
-  const __m128i tab = _mm_set1_epi8('\t');
-  const __m128i del = _mm_set1_epi8(0x7F);
-  while (end - p >= 16) {
-    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const __m128i ctl = _mm_cmpeq_epi8(_mm_min_epu8(x, max_ctl), x);
-    const __m128i bad = _mm_or_si128(_mm_andnot_si128(_mm_cmpeq_epi8(x, tab), ctl),
-                                     _mm_cmpeq_epi8(x, del));
-    const int mask = _mm_movemask_epi8(bad);
-    if (mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
-    p += 16;
-  }
-#endif
+const char* plain_field_value_end(const char* p, const char* end) {
   while (p < end && !ends_field_value(*p)) ++p;
   return p;
+}
+
+// OSN_PARSER_SIMD: unset or "1" = the best the CPU has, "0" = plain, "ssse3" / "avx2" = that
+// set (plain if the CPU lacks it): what a student times against each other.
+ScanMode environment_mode() {
+  const char* text = std::getenv("OSN_PARSER_SIMD");
+  if (text == nullptr || std::strcmp(text, "1") == 0) return ScanMode::kBest;
+  if (std::strcmp(text, "0") == 0) return ScanMode::kPlain;
+  if (std::strcmp(text, "ssse3") == 0) return ScanMode::kSsse3;
+  if (std::strcmp(text, "avx2") == 0) return ScanMode::kAvx2;
+  std::fprintf(stderr,
+               "osnode: OSN_PARSER_SIMD must be 0 (plain loops), 1 (the best vector scan), ssse3 or avx2, "
+               "got '%s'; using 1\n",
+               text);
+  return ScanMode::kBest;
+}
+
+const ScanKernels* best_supported() {
+  const ScanKernels* avx2 = detail::avx2_kernels_if_supported();
+  return avx2 != nullptr ? avx2 : detail::ssse3_kernels_if_supported();
+}
+
+const ScanKernels& choose(ScanMode mode) {
+  const ScanKernels* vector = nullptr;
+  switch (mode) {
+    case ScanMode::kAuto: return choose(environment_mode());
+    case ScanMode::kPlain: break;
+    case ScanMode::kSsse3: vector = detail::ssse3_kernels_if_supported(); break;
+    case ScanMode::kAvx2: vector = detail::avx2_kernels_if_supported(); break;
+    case ScanMode::kBest: vector = best_supported(); break;
+  }
+  const ScanKernels& chosen = vector != nullptr ? *vector : detail::kPlainKernels;
+  detail::g_scan_kernels.store(&chosen, std::memory_order_relaxed);
+  return chosen;
+}
+
+const char* choosing_token_end(const char* p, const char* end) { return choose(ScanMode::kAuto).token_end(p, end); }
+const char* choosing_target_end(const char* p, const char* end) {
+  return choose(ScanMode::kAuto).target_end(p, end);
+}
+const char* choosing_field_value_end(const char* p, const char* end) {
+  return choose(ScanMode::kAuto).field_value_end(p, end);
+}
+
+constexpr ScanKernels kChoosingKernels{choosing_token_end, choosing_target_end, choosing_field_value_end,
+                                       "not chosen yet"};
+
+}  // namespace
+
+namespace detail {
+constinit const ScanKernels kPlainKernels{plain_token_end, plain_target_end, plain_field_value_end, "plain"};
+constinit std::atomic<const ScanKernels*> g_scan_kernels{&kChoosingKernels};
+}  // namespace detail
+
+std::string_view set_scan_mode(ScanMode mode) { return choose(mode).name; }
+
+std::string_view scan_kernels_name() {
+  const ScanKernels* current = detail::g_scan_kernels.load(std::memory_order_relaxed);
+  return current == &kChoosingKernels ? choose(ScanMode::kAuto).name : current->name;
 }
 
 }  // namespace osn::http

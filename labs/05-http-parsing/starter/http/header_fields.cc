@@ -3,8 +3,8 @@
 // Strict on purpose, because lenient header parsing is what request smuggling feeds on:
 // obs-fold (a line starting with SP/HTAB) is refused rather than unfolded, whitespace between
 // name and colon is refused (RFC 9112 §5.1 says MUST), control characters in values are
-// refused, lines end with CRLF only. Names are scanned with the token table, values with the
-// 16-byte wide scan (http/wide_scan.h).
+// refused, lines end with CRLF only. Names and values are scanned with the wide scans
+// (http/wide_scan.h: 32 bytes at a time where the CPU has AVX2, the byte table otherwise).
 #include "http/header_fields.h"
 
 #include "http/char_class.h"
@@ -20,8 +20,9 @@ namespace osn::http {
 ScanResult parse_field_section(std::string_view in, std::span<Header> out, std::size_t& count) {
   // [lab 05] begin: parse_field_section — field lines up to the empty line, strict (header_fields.h)
   // TODO(lab 05): scan field lines until the empty line (CRLF) and return
-  // scan_complete(bytes through that CRLF). For each line: a token name (is_tchar), ':', OWS,
-  // the value up to CR (find_field_value_end stops on every control character but HTAB), CRLF;
+  // scan_complete(bytes through that CRLF). For each line: a token name (is_tchar, or
+  // find_token_end for the whole run), ':', OWS, the value up to CR (find_field_value_end
+  // stops on every control character but HTAB), CRLF;
   // trim OWS at the end and store {name, value} in out[count++] (431 when out is full). Return
   // scan_incomplete() only when the bytes run out before they prove an error
   // (header_fields.h lists each one, with its status).
