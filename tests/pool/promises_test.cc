@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <memory>
 #include <string>
@@ -136,17 +137,32 @@ TEST_P(PoolPromisesTest, WorkRunsOnAPoolThreadAndTheFrameResumesOnTheLoopThread)
 // A frame destroyed while its work runs: the completion still comes, wakes nobody, and the
 // loop ends (ASan: no use of the freed frame).
 TEST_P(PoolPromisesTest, AFrameDestroyedWhileItsWorkRunsIsNeverResumed) {
+  // No race between a timer and the work: the work says it has started and then waits until the
+  // loop thread has destroyed the frame, so its completion always arrives after the destruction
+  // (a fixed 1 ms timer against 20 ms of work failed under load: the loop slept past both and
+  // ran the completion in the poll phase before the timer).
   bool resumed = false;
-  auto body = [](Loop& loop, bool* resumed) -> Task<> {
-    (void)co_await promises::work<int>(loop, []() -> kio::Result<int> {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::atomic<bool> started{false};
+  std::atomic<bool> destroyed{false};
+  auto body = [](Loop& loop, bool* resumed, std::atomic<bool>* started,
+                 std::atomic<bool>* destroyed) -> Task<> {
+    (void)co_await promises::work<int>(loop, [started, destroyed]() -> kio::Result<int> {
+      started->store(true);
+      for (int i = 0; i < 10'000 && !destroyed->load(); ++i)  // bounded: at most ~10 s
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
       return 1;
     });
     *resumed = true;
   };
-  auto t = std::make_unique<Task<>>(body(loop, &resumed));
-  loop.set_timeout(1, [&] { t.reset(); });
+  auto t = std::make_unique<Task<>>(body(loop, &resumed, &started, &destroyed));
+  loop::TimerId poll = loop.set_interval(1, [&] {
+    if (!started.load() || !t) return;
+    t.reset();
+    destroyed.store(true);
+    loop.clear_timer(poll);
+  });
   run_bounded(20'000);
+  EXPECT_TRUE(destroyed.load());
   EXPECT_FALSE(resumed);
 }
 
