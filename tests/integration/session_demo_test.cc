@@ -213,6 +213,28 @@ TEST(SessionDemo, ARedisThatDiesAtRunTimeIsA503NamingStoreNotACrash) {
   EXPECT_FALSE(demo.process.wait_exit(0)) << "the demo is still running";
 }
 
+TEST(SessionDemo, AHostNameInStoreIsResolvedByEveryWorker) {
+  if (redis_server_program().empty()) GTEST_SKIP() << kNoRedisReason;
+  RedisServer redis;
+  ASSERT_TRUE(redis.ok()) << redis.error();
+  TwoWorkerDemo demo("redis://localhost:" + std::to_string(redis.port()));
+  ASSERT_TRUE(demo.ready());
+  MeAnswers a = login_then_ask_every_worker(demo.port);
+  for (auto [pid, status] : a.pid_and_status) EXPECT_EQ(status, 200) << "pid " << pid;
+}
+
+TEST(SessionDemo, AnUnresolvableHostStopsTheDemoWithAMessageNamingStoreAndTheHost) {
+  const std::string url = "redis://nonexistent.invalid:6379";
+  DemoProcess demo({"PORT=" + std::to_string(free_tcp_port()), "WORKERS=2", "STORE=" + url});
+  ASSERT_TRUE(demo.started());
+  std::optional<int> code = demo.wait_exit(15'000);
+  ASSERT_TRUE(code) << "it must not hang: " << demo.output();
+  EXPECT_EQ(*code, 2);
+  EXPECT_NE(demo.output().find("STORE=" + url), std::string::npos) << demo.output();
+  EXPECT_NE(demo.output().find("host \"nonexistent.invalid\""), std::string::npos) << demo.output();
+  EXPECT_TRUE(demo.wait_group_empty(5'000));
+}
+
 TEST(SessionDemo, AnUnreachableRedisStopsTheDemoWithAMessageNamingStore) {
   const std::string url = "redis://127.0.0.1:" + std::to_string(free_tcp_port());
   DemoProcess demo({"PORT=" + std::to_string(free_tcp_port()), "WORKERS=2", "STORE=" + url});
