@@ -122,6 +122,7 @@ redis_paired_ratio() {
     b=$(peer_metric "$PEER_RUNS/redis-benchmark.$round" "$1")
     [ -n "$a" ] && [ -n "$b" ] && ratios+=("$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.4f", b == 0 ? 0 : a / b }')")
   done
+  peer_log "$1 paired ratios (sorted): $(printf '%s\n' "${ratios[@]}" | sort -g | awk '{ printf "%.2f ", $1 }')" >&2
   peer_median "${ratios[@]}"
 }
 
