@@ -2,8 +2,9 @@
 // awaitable, resumed as a microtask on the loop thread.
 //
 //   loop::Task<> f(redis::Client& client, std::string key) {
-//     redis::Outcome got = co_await redis::command(client, {"GET", key});  // clang++ (not g++ 12: below)
-//     redis::Outcome got = co_await redis::command(client, "GET", key);    // every compiler
+//     redis::Outcome got = co_await redis::command(client, "GET", key);  // the arguments written out
+//     co_await redis::command(client, std::array<std::string_view, 3>{"SET", key, value});
+//     co_await redis::command(client, args);  // a std::vector<std::string_view> built at run time
 //     if (!got.ok()) ...                    // no reply: got.failure().kind says if it may have run
 //     else if (got.reply().is_error()) ...  // -ERR: Redis said no, a value as any other reply
 //   }
@@ -25,9 +26,12 @@
 //    frame a Failure of kind kClosed instead — the frame resumes (as a microtask) rather than
 //    waiting forever. The Client must still be destroyed before its loop, as always.
 //  - An awaitable never awaited: the command still runs; its outcome is dropped.
-// g++ 12 (Debian 12's compiler) rejects a braced list inside a co_await expression ("array used
-// as initializer": a compiler bug copying the list's array into the frame), so the arguments
-// may also be written out, `command(client, "GET", key)`, or a list built before the co_await.
+// Those three forms compile on g++ 12 and clang++ 14. A literal braced list *inside* the co_await,
+// `co_await command(client, {"GET", key})`, does not on g++ 11/12 ("error: array used as
+// initializer" at the coroutine's closing brace: the list's backing array, a temporary that must
+// live in the frame across the suspension, is initialized there from the array as a whole), so
+// the docs do not use it; made before the co_await (`auto get = command(client, {...});`) it
+// compiles everywhere (tests/redis/await_command_test.cc shows each form).
 // Ownership: the callback (inside the client) and the awaiter share the Slot (std::shared_ptr:
 // two owners with independent lifetimes). Loop thread only; awaited from a loop::Task.
 #pragma once

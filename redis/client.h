@@ -14,7 +14,7 @@
 // command in flight fails with kTimeout) and a new one is made. AUTH and SELECT from the URL go
 // first on every new connection, pipelined with the commands that were waiting for it.
 // Callbacks always run on the loop thread, never inside command() itself. The co_await form,
-// `co_await redis::command(client, {...})`, is redis/await_command.h: an awaitable whose
+// `co_await redis::command(client, "GET", key)`, is redis/await_command.h: an awaitable whose
 // callback resumes the coroutine — the callback form is the whole interface it needs
 // (docs/redis.md §5).
 // Ownership: owns its connection and every pending callback; destroying the client drops the

@@ -1,8 +1,11 @@
 // redis/connection.h — one TCP connection to a Redis server: connect, write bytes, read replies.
 //
+// A host name is first resolved on the pool (redis/host_lookup.h; an address literal is not).
 // A non-blocking connect(2) returns at once (EINPROGRESS); the socket becomes *writable* when the
-// handshake ends, and SO_ERROR then says how it ended (kernel-io/socket.h). A timer bounds the
-// wait: an address that drops SYNs would otherwise keep us waiting for the kernel's ~2 minutes.
+// handshake ends, and SO_ERROR then says how it ended (kernel-io/socket.h). A name with several
+// addresses is tried address by address, in getaddrinfo's order, until one connects. One timer
+// bounds it all, lookup included: an address that drops SYNs would otherwise keep us waiting for
+// the kernel's ~2 minutes.
 // Once connected, every read goes through the ReplyParser, and all the replies one read
 // completed are handed over together, after parsing: the owner's callbacks never run inside
 // the parser (they may destroy this Connection). The connection ends once: on EOF, a socket
@@ -23,6 +26,7 @@
 #include "loop/io_watcher.h"
 #include "loop/loop.h"
 #include "loop/stream.h"
+#include "redis/host_lookup.h"
 #include "redis/reply_parser.h"
 #include "redis/url.h"
 
@@ -51,17 +55,28 @@ class Connection final : private ReplySink {
 
  private:
   void start(const Endpoint& endpoint, int connect_timeout_ms);
+  void resolved(std::vector<kio::SocketAddress> addresses, std::string error);
+  void connect_next();
   void connect_finished();
+  void fail_later(std::string reason);
+  void note_failed_attempt(const std::string& why);
+  std::string no_address_connected() const;
   void read(std::string_view bytes);
   void lose(std::string reason);
   void stop_everything();
   void on_reply(Reply&& reply) override { batch_.push_back(std::move(reply)); }
 
   loop::Loop& loop_;
+  std::string host_;     // as written: "127.0.0.1", "localhost", "redis.internal"
   std::string address_;  // "127.0.0.1:6379", for messages
   Callbacks callbacks_;
   ReplyParser parser_;
   std::vector<Reply> batch_;            // the replies of one read, reused
+  std::unique_ptr<HostLookup> lookup_;  // while a host name is being resolved
+  std::vector<kio::SocketAddress> addresses_;  // still to try, next first
+  bool named_ = false;                  // a host name (resolved), not an address literal
+  std::string current_;                 // the address being tried, "127.0.0.1:6379"
+  std::string tried_;                   // the failed attempts so far, for the message
   kio::Fd connecting_fd_;               // until the handshake ends
   std::unique_ptr<loop::IoWatcher> connect_watcher_;
   std::unique_ptr<loop::Stream> stream_;

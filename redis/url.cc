@@ -54,7 +54,7 @@ std::string parse_redis_url(std::string_view url, Endpoint* out) {
     port_text = rest.substr(colon + 1);
   }
   if (host.empty()) return quoted + "no host";
-  e.host = host == "localhost" ? "127.0.0.1" : std::string(host);
+  e.host = std::string(host);  // a name is resolved when connecting (redis/host_lookup.h)
   if (!port_text.empty() || rest.ends_with(":")) {
     long port = 0;
     if (!parse_number(port_text, 65535, &port) || port == 0) {

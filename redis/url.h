@@ -1,8 +1,8 @@
 // redis/url.h — where a Redis server is, written as a URL: redis://[:password@]host:port/db
 //
-// The form every Redis client accepts (redis-cli -u, ioredis, redis-py). The host is numeric
-// (127.0.0.1, [::1]) or "localhost" (taken as 127.0.0.1): resolving names is a blocking
-// getaddrinfo, which belongs to the pool (pool/dns.h), not to this layer. Port defaults to
+// The form every Redis client accepts (redis-cli -u, ioredis, redis-py). The host is an address
+// (127.0.0.1, [::1]) or a name (localhost, redis.internal), kept as written: a name is resolved
+// when the connection is made, on the pool (redis/host_lookup.h), never here. Port defaults to
 // 6379, db to 0. Also accepted: redis://user:password@host (Redis 6 ACL users).
 // Any thread (pure).
 #pragma once

@@ -66,6 +66,9 @@ void answer_index(const http::Request&, http::Response& response) {
          "  GET  /stats          this worker: requests, loop lag, pool queue\n"
          "  GET  /cluster        every worker, asked from the primary over IPC\n"
          "  POST /echo           returns the body\n"
+         "  GET  /login?user=NAME, /me, /logout   a session in STORE (memory: this worker's only)\n"
+         "  GET  /counter?shared=1                one count for every worker (STORE=redis://...)\n"
+         "  GET  /pubsub         the logins every worker heard over Redis pub/sub (STORE=redis://...)\n"
          "  GET  /static/index.html\n");
 }
 

@@ -50,7 +50,7 @@ class DemoApp {
   cluster::WorkerContext& ctx_;
   std::string static_folder_;
   http::Router router_;
-  SharedRoutes shared_;  // /login /me /logout /events /counter?shared=1 (shared_routes.h)
+  SharedRoutes shared_;  // /login /me /logout /pubsub /counter?shared=1 (shared_routes.h)
   http::Server server_;
   uint64_t counter_ = 0;     // GET /counter: this worker's heap, nobody else's
   uint64_t requests_ = 0;    // every request this worker answered

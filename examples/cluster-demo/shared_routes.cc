@@ -80,7 +80,7 @@ void SharedRoutes::add_routes(http::Router& router) {
   router.get("/login", [this](const http::Request& q, http::Response& r) { login(q, r); });
   router.get("/me", [this](const http::Request& q, http::Response& r) { me(q, r); });
   router.get("/logout", [this](const http::Request& q, http::Response& r) { logout(q, r); });
-  router.get("/events", [this](const http::Request&, http::Response& r) { events(r); });
+  router.get("/pubsub", [this](const http::Request&, http::Response& r) { pubsub(r); });
 }
 
 void SharedRoutes::shutdown() {
@@ -197,7 +197,7 @@ void SharedRoutes::remember_event(std::string event) {
   if (events_.size() > kEventsKept) events_.pop_front();
 }
 
-void SharedRoutes::events(http::Response& response) {
+void SharedRoutes::pubsub(http::Response& response) {
   std::string list = "[";
   for (const std::string& e : events_) {
     if (list.size() > 1) list += ',';
@@ -215,9 +215,9 @@ void print_store_menu(const std::string& url) {
   StoreSetting s;
   (void)read_store_setting(&s);
   std::printf(
-      "  STORE=%s  (sessions, /counter?shared=1, /events; docs/cluster.md section 7)\n"
+      "  STORE=%s  (sessions, /counter?shared=1, /pubsub; docs/cluster.md section 7)\n"
       "  curl -c /tmp/jar %s/login?user=ada; curl -b /tmp/jar %s/me; curl -b /tmp/jar %s/me\n"
-      "  curl   %s/counter?shared=1   |  curl %s/events\n",
+      "  curl   %s/counter?shared=1   |  curl %s/pubsub\n",
       s.text.c_str(), url.c_str(), url.c_str(), url.c_str(), url.c_str(), url.c_str());
 }
 

@@ -5,7 +5,8 @@
 //                          took this request
 //   GET /logout            forgets the session
 //   GET /counter?shared=1  one count for the whole cluster (Redis INCR)
-//   GET /events            the last logins every worker announced (Redis pub/sub)
+//   GET /pubsub            the last logins every worker announced (Redis pub/sub); not the
+//                          dashboard's /events (Server-Sent Events, on the primary's DASHBOARD_PORT)
 // With STORE=memory every one of these lives in this worker's heap: log in, and a request that
 // lands on another worker gets 401 "unknown session" — the bug. With STORE=redis://... all
 // workers see the same sessions, count and events — the fix (docs/cluster.md §7). A Redis that
@@ -46,7 +47,7 @@ class SharedRoutes {
   void login(const http::Request& request, http::Response& response);
   void me(const http::Request& request, http::Response& response);
   void logout(const http::Request& request, http::Response& response);
-  void events(http::Response& response);
+  void pubsub(http::Response& response);
   void remember_event(std::string event);
   std::string store_error(const std::string& detail) const;
 

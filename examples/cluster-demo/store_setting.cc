@@ -4,10 +4,13 @@
 #include <poll.h>
 
 #include <chrono>
+#include <cerrno>
 #include <cstdlib>
+#include <vector>
 
 #include "kernel-io/io.h"
 #include "kernel-io/socket.h"
+#include "pool/dns.h"
 #include "redis/command.h"
 
 namespace osn::demo {
@@ -39,9 +42,24 @@ std::string probe_store(const StoreSetting& setting) {
   if (!setting.use_redis) return {};
   const std::string where = "STORE=" + setting.text + ": redis at " + setting.endpoint.address() + " ";
   const std::string hint = " (start redis-server, or `make run STORE=redis` to have one started, or use STORE=memory)";
-  kio::Result<kio::SocketAddress> addr = kio::SocketAddress::ip(setting.endpoint.host, setting.endpoint.port);
-  if (!addr) return where + "is not a numeric address: " + addr.error().message();
-  kio::Result<kio::Fd> fd = kio::connect_blocking(*addr, 2'000);
+  // A name is resolved here with a blocking getaddrinfo: the primary has no loop running yet and
+  // no pool thread (none may exist at fork). The workers resolve it again on their pool.
+  std::vector<kio::SocketAddress> addresses;
+  if (kio::Result<kio::SocketAddress> literal = kio::SocketAddress::ip(setting.endpoint.host, setting.endpoint.port)) {
+    addresses.push_back(*literal);
+  } else if (pool::LookupResult found = pool::lookup_sync(setting.endpoint.host); !found) {
+    return where + "cannot be resolved: host \"" + setting.endpoint.host + "\": " + found.error().message() +
+           " (check the host name, or use STORE=memory)";
+  } else {
+    for (const pool::LookupAddress& a : *found) {
+      if (auto addr = kio::SocketAddress::ip(a.address, setting.endpoint.port)) addresses.push_back(*addr);
+    }
+  }
+  kio::Result<kio::Fd> fd = kio::SysError{"connect", EADDRNOTAVAIL};
+  for (const kio::SocketAddress& addr : addresses) {  // getaddrinfo's order, until one answers
+    fd = kio::connect_blocking(addr, 2'000);
+    if (fd) break;
+  }
   if (!fd) return where + "is unreachable: " + fd.error().message() + hint;
   std::string ask;
   if (!setting.endpoint.password.empty()) {

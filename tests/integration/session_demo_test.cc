@@ -4,11 +4,14 @@
 // connections until both workers have answered. STORE=memory: the worker that made the session
 // knows it, the other answers 401 "unknown session" — a worker's heap is its own. STORE=redis://
 // (a redis-server this test starts): both workers know the client. Also: /counter?shared=1 counts
-// across workers with Redis, a Redis that is down or a STORE that is not a URL stop the demo at
-// start with exit 2 and a message naming STORE.
+// across workers with Redis, a login is heard on every worker's /pubsub through Redis pub/sub
+// (and only on its own worker with memory), a Redis that is down or a STORE that is not a URL
+// stop the demo at start with exit 2 and a message naming STORE.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <functional>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -139,6 +142,53 @@ TEST(SessionDemo, WithRedisTheSharedCounterCountsAcrossWorkers) {
   for (size_t i = 0; i < counts.size(); ++i) EXPECT_EQ(counts[i], static_cast<double>(i + 1)) << "one count for all";
 }
 
+// /pubsub (the worker's route; the dashboard's /events is another thing, on DASHBOARD_PORT):
+// asks /pubsub on new connections until both workers answered one that passes `heard` (at most
+// 500 tries, ~10 s: a PUBLISH reaches the other worker's subscriber a moment later). Returns
+// the worker ids that answered, each with its last body.
+std::map<double, std::string> pubsub_of_every_worker(uint16_t port, const std::function<bool(const std::string&)>& heard) {
+  std::map<double, std::string> last;
+  for (int i = 0; i < 500; ++i) {
+    auto r = get(port, "/pubsub");
+    EXPECT_TRUE(r && r->status == 200) << (r ? r->body : "no answer");
+    if (!r || r->status != 200) break;
+    last[number(json_of(*r), "worker")] = r->body;
+    if (last.size() == 2 && heard(last.begin()->second) && heard(last.rbegin()->second)) break;
+    ::usleep(20'000);
+  }
+  return last;
+}
+
+TEST(SessionDemo, WithRedisALoginIsHeardOnEveryWorkerThroughPubsub) {
+  if (redis_server_program().empty()) GTEST_SKIP() << kNoRedisReason;
+  RedisServer redis;
+  ASSERT_TRUE(redis.ok()) << redis.error();
+  TwoWorkerDemo demo(redis.url());
+  ASSERT_TRUE(demo.ready());
+  auto login = get(demo.port, "/login?user=grace");
+  ASSERT_TRUE(login && login->status == 200) << (login ? login->body : "no answer");
+  const std::string event = "login grace on worker " + std::to_string(static_cast<int>(number(json_of(*login), "worker")));
+  auto answers = pubsub_of_every_worker(demo.port, [&](const std::string& body) { return body.find(event) != std::string::npos; });
+  ASSERT_EQ(answers.size(), 2u) << "both workers should have answered a /pubsub";
+  for (const auto& [worker, body] : answers) {
+    EXPECT_NE(body.find(event), std::string::npos) << "worker " << worker << ": " << body;
+    EXPECT_NE(body.find("redis pub/sub"), std::string::npos) << body;
+  }
+}
+
+TEST(SessionDemo, WithMemoryOnlyTheWorkerThatTookTheLoginListsIt) {
+  TwoWorkerDemo demo("memory");
+  ASSERT_TRUE(demo.ready());
+  auto login = get(demo.port, "/login?user=grace");
+  ASSERT_TRUE(login && login->status == 200) << (login ? login->body : "no answer");
+  const double login_worker = number(json_of(*login), "worker");
+  auto answers = pubsub_of_every_worker(demo.port, [](const std::string&) { return true; });
+  ASSERT_EQ(answers.size(), 2u) << "both workers should have answered a /pubsub";
+  for (const auto& [worker, body] : answers) {
+    EXPECT_EQ(body.find("login grace") != std::string::npos, worker == login_worker) << "worker " << worker << ": " << body;
+  }
+}
+
 TEST(SessionDemo, ARedisThatDiesAtRunTimeIsA503NamingStoreNotACrash) {
   if (redis_server_program().empty()) GTEST_SKIP() << kNoRedisReason;
   RedisServer redis;
@@ -161,6 +211,28 @@ TEST(SessionDemo, ARedisThatDiesAtRunTimeIsA503NamingStoreNotACrash) {
   }
   EXPECT_TRUE(back) << demo.process.output();
   EXPECT_FALSE(demo.process.wait_exit(0)) << "the demo is still running";
+}
+
+TEST(SessionDemo, AHostNameInStoreIsResolvedByEveryWorker) {
+  if (redis_server_program().empty()) GTEST_SKIP() << kNoRedisReason;
+  RedisServer redis;
+  ASSERT_TRUE(redis.ok()) << redis.error();
+  TwoWorkerDemo demo("redis://localhost:" + std::to_string(redis.port()));
+  ASSERT_TRUE(demo.ready());
+  MeAnswers a = login_then_ask_every_worker(demo.port);
+  for (auto [pid, status] : a.pid_and_status) EXPECT_EQ(status, 200) << "pid " << pid;
+}
+
+TEST(SessionDemo, AnUnresolvableHostStopsTheDemoWithAMessageNamingStoreAndTheHost) {
+  const std::string url = "redis://nonexistent.invalid:6379";
+  DemoProcess demo({"PORT=" + std::to_string(free_tcp_port()), "WORKERS=2", "STORE=" + url});
+  ASSERT_TRUE(demo.started());
+  std::optional<int> code = demo.wait_exit(15'000);
+  ASSERT_TRUE(code) << "it must not hang: " << demo.output();
+  EXPECT_EQ(*code, 2);
+  EXPECT_NE(demo.output().find("STORE=" + url), std::string::npos) << demo.output();
+  EXPECT_NE(demo.output().find("host \"nonexistent.invalid\""), std::string::npos) << demo.output();
+  EXPECT_TRUE(demo.wait_group_empty(5'000));
 }
 
 TEST(SessionDemo, AnUnreachableRedisStopsTheDemoWithAMessageNamingStore) {

@@ -144,7 +144,7 @@ TEST(RedisUrl, ParsesEveryPart) {
   EXPECT_EQ(e.user, "");
   EXPECT_EQ(e.db, 4);
   ASSERT_EQ(redis::parse_redis_url("redis://localhost", &e), "");
-  EXPECT_EQ(e.address(), "127.0.0.1:6379");
+  EXPECT_EQ(e.address(), "localhost:6379") << "a name is kept as written, resolved when connecting";
   EXPECT_EQ(e.db, 0);
   ASSERT_EQ(redis::parse_redis_url("redis://alice:pw@[::1]:7000/", &e), "");
   EXPECT_EQ(e.address(), "[::1]:7000");
