@@ -134,8 +134,11 @@ kio::Result<Worker*> Primary::fork_worker(size_t slot) {
     return setup.error();
   }
   std::fflush(nullptr);  // or the child would inherit (and later print) our buffered output
+  loop_.stop_threads_for_fork();  // OSN_WATCHDOG_MS's thread: the worker starts single-threaded
   auto pid = kio::fork_process();
+  if (pid && *pid != 0) loop_.resume_threads_after_fork();
   if (!pid) {
+    loop_.resume_threads_after_fork();
     log("cannot fork worker %d: %s", id, pid.error().message().c_str());
     return pid.error();
   }

@@ -1,7 +1,12 @@
 // kernel-io/signals.cc — sigaction(2), pthread_sigmask(3).
 #include "kernel-io/signals.h"
 
+#include <errno.h>
 #include <pthread.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/syscall.h>
+#endif
 
 namespace osn::kio {
 
@@ -87,8 +92,18 @@ ScopedSignalBlock::~ScopedSignalBlock() {
 void reset_signals_for_exec() {
   struct sigaction dfl {};
   dfl.sa_handler = SIG_DFL;
-  for (int signo = 1; signo < NSIG; ++signo)
-    if (signo != SIGKILL && signo != SIGSTOP) ::sigaction(signo, &dfl, nullptr);
+  for (int signo = 1; signo < NSIG; ++signo) {
+    if (signo == SIGKILL || signo == SIGSTOP) continue;
+    if (::sigaction(signo, &dfl, nullptr) == 0 || errno != EINVAL) continue;
+#ifdef __linux__
+    // glibc keeps signals 32 and 33 (SIGCANCEL, SIGSETXID: between SIGSYS and SIGRTMIN) for
+    // itself and refuses them with EINVAL, yet an ignored one is inherited like any other. The
+    // kernel call takes them: an all-zero kernel sigaction is SIG_DFL, no flags, an empty mask
+    // whatever the architecture's field order, and 8 bytes is the kernel's sigset for 64 signals.
+    const unsigned long all_zero[4] = {};
+    ::syscall(SYS_rt_sigaction, signo, all_zero, nullptr, 8);
+#endif
+  }
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);

@@ -32,7 +32,9 @@ Status ignore_sigpipe();
 // For a forked child about to exec: every signal back to SIG_DFL and an empty signal mask.
 // exec resets *caught* signals by itself but keeps ignored ones and the mask, so without this a
 // program we start would inherit our SIG_IGN for SIGPIPE or the mask the pool threads run with.
-// Async-signal-safe (sigaction, sigprocmask only).
+// On Linux this includes signals 32 and 33, which glibc keeps for itself and its sigaction
+// refuses: an ignored one (inherited from whoever started us) is reset with the raw
+// rt_sigaction system call. Async-signal-safe (sigaction, rt_sigaction, sigprocmask only).
 void reset_signals_for_exec();
 
 // Blocks `signals` in the calling thread for this object's lifetime, then restores the mask.

@@ -183,6 +183,12 @@ class Loop {
   // OSN_WATCHDOG_MS's threshold (0: off) and the last stretch it reported (any thread).
   uint64_t watchdog_ms() const { return watchdog_ms_; }
   WatchdogReport watchdog_report() const { return watchdog_ ? watchdog_->last_report() : WatchdogReport{}; }
+  // Around fork(2) from a running loop (a cluster primary respawning a worker): the watchdog's
+  // thread is joined before and started again after, in the parent only, so the child starts
+  // single-threaded (TSan and POSIX both want that of a child that goes on without exec).
+  // Loop thread.
+  void stop_threads_for_fork() { if (watchdog_) watchdog_->stop(); }
+  void resume_threads_after_fork() { if (watchdog_) watchdog_->resume(); }
   TraceFile* trace_file() const { return trace_file_; }
   // "" or why OSN_WATCHDOG_MS / OSN_TRACE_FILE_MB is refused (a Loop made anyway reports it on
   // stderr and leaves that observer off; a program's main can refuse to start instead).

@@ -62,18 +62,32 @@ Watchdog::Watchdog(const LoopActivity& activity, uint64_t threshold_ms, Reporter
   pthread_cond_init(&wake_, &attr);
   pthread_condattr_destroy(&attr);
   if (!report_) report_ = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
-  started_ = pthread_create(&thread_, nullptr, &Watchdog::thread_main, this) == 0;
-  if (!started_) std::fprintf(stderr, "osnode watchdog: pthread_create failed; the watchdog is off\n");
+  resume();
 }
 
 Watchdog::~Watchdog() {
+  stop();
+  pthread_cond_destroy(&wake_);
+  pthread_mutex_destroy(&mutex_);
+}
+
+void Watchdog::stop() {
+  if (!started_) return;
   pthread_mutex_lock(&mutex_);
   stopping_ = true;
   pthread_cond_signal(&wake_);
   pthread_mutex_unlock(&mutex_);
-  if (started_) pthread_join(thread_, nullptr);
-  pthread_cond_destroy(&wake_);
-  pthread_mutex_destroy(&mutex_);
+  pthread_join(thread_, nullptr);
+  started_ = false;
+}
+
+void Watchdog::resume() {
+  if (started_) return;
+  pthread_mutex_lock(&mutex_);
+  stopping_ = false;
+  pthread_mutex_unlock(&mutex_);
+  started_ = pthread_create(&thread_, nullptr, &Watchdog::thread_main, this) == 0;
+  if (!started_) std::fprintf(stderr, "osnode watchdog: pthread_create failed; the watchdog is off\n");
 }
 
 WatchdogReport Watchdog::last_report() const {

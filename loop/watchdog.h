@@ -51,6 +51,13 @@ class Watchdog {
   uint64_t threshold_ms() const { return threshold_ms_; }
   WatchdogReport last_report() const;  // any thread
 
+  // Around fork(2): stop() joins the thread, so the child is forked from a process with one
+  // thread (a child of a multi-threaded parent may only make async-signal-safe calls until it
+  // execs, and TSan refuses its threads); resume() starts it again in the parent. The reports
+  // so far are kept. Called by the thread that owns the watchdog (the loop's).
+  void stop();
+  void resume();
+
  private:
   static void* thread_main(void* self);
   void watch();

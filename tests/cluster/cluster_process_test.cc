@@ -17,7 +17,8 @@
 #include "gtest/gtest.h"
 #include "kernel-io/clock.h"
 #include "kernel-io/socket.h"
-#include "tests/cluster/harness.h"
+#include "tests/support/cluster_under_test.h"
+#include "tests/support/line_app.h"
 
 namespace osn::cluster::testing {
 namespace {
@@ -32,16 +33,7 @@ Settings test_settings(size_t workers, Scheduling scheduling = Scheduling::kRoun
   return s;
 }
 
-// "pid 1234 worker 2" -> 1234
-pid_t pid_of(const std::string& answer) {
-  int pid = 0;
-  return std::sscanf(answer.c_str(), "pid %d", &pid) == 1 ? pid : 0;
-}
 
-pid_t ask_pid(uint16_t port) {
-  LineClient client(port);
-  return pid_of(client.ask("pid"));
-}
 
 TEST(Cluster, WorkersStartAndAnswerFromDistinctPids) {
   ClusterUnderTest cluster(test_settings(3), line_app);

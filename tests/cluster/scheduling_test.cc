@@ -6,28 +6,13 @@
 #include "cluster/round_robin.h"
 #include "cluster/settings.h"
 #include "gtest/gtest.h"
-#include "kernel-io/pipe.h"
+#include "tests/support/round_robin_rig.h"
 
 namespace osn::cluster {
 namespace {
 
-struct Sent {
-  int worker;
-  uint64_t id;
-};
-
-// A RoundRobin whose "send" records who got what (connections are pipe ends: real fds).
-struct RoundRobinRig {
-  std::vector<Sent> sent;
-  std::vector<int> refuse;  // workers whose send fails
-  RoundRobin rr{[this](int w, uint64_t id, int) -> kio::Status {
-    for (int r : refuse)
-      if (r == w) return kio::SysError{"sendmsg", EPIPE};
-    sent.push_back({w, id});
-    return {};
-  }};
-  void connect() { rr.distribute(std::move(kio::make_pipe()->read_end)); }
-};
+using testing::RoundRobinRig;
+using testing::Sent;
 
 TEST(RoundRobin, FreeWorkersTakeConnectionsInTurn) {
   RoundRobinRig rig;

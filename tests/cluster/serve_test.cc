@@ -15,7 +15,8 @@
 #include "cluster/serve.h"
 #include "gtest/gtest.h"
 #include "kernel-io/io.h"
-#include "tests/cluster/harness.h"
+#include "tests/support/cluster_under_test.h"
+#include "tests/support/line_app.h"
 
 namespace osn::cluster::testing {
 namespace {

@@ -5,7 +5,11 @@
 // not depend on how fast this machine is: it checks what was reported, never when.
 #include <gtest/gtest.h>
 
+#include <dirent.h>
+#include <unistd.h>
+
 #include <cstdlib>
+#include <fstream>
 #include <string>
 
 #include "kernel-io/clock.h"
@@ -78,6 +82,52 @@ TEST(Watchdog, SaysWhenTheLoopIsBackAndStaysQuietWhileItWaits) {
   EXPECT_FALSE(last.ongoing);
   EXPECT_EQ(last.count, 1u) << "waiting in poll is not being blocked";
   EXPECT_EQ(last.label, "test: spin");
+}
+
+// Threads of this process named osn-watchdog (/proc/self/task/TID/comm), waiting (bounded) for
+// `want`: a joined thread's /proc entry can outlive it by a moment.
+int watchdog_threads(int want) {
+  int n = -1;
+  for (const uint64_t give_up = kio::monotonic_ns() + kBoundNs; kio::monotonic_ns() < give_up; ::usleep(1000)) {
+    n = 0;
+    if (DIR* dir = ::opendir("/proc/self/task")) {
+      while (dirent* e = ::readdir(dir)) {
+        std::string name;
+        if (e->d_name[0] != '.' && std::getline(std::ifstream(std::string("/proc/self/task/") + e->d_name + "/comm"), name))
+          n += name == "osn-watchdog";
+      }
+      ::closedir(dir);
+    }
+    if (n == want) break;
+  }
+  return n;
+}
+
+// A cluster primary forks respawned workers from its running loop: the watchdog's thread is
+// joined first (the child must come from a single-threaded process) and comes back after,
+// still reporting.
+TEST(Watchdog, StopsItsThreadForAForkAndResumesAfterIt) {
+  auto loop = loop_with_watchdog("30");
+  int before = -1, during = -1, after = -1;
+  WatchdogReport seen;
+  loop->set_timeout(1, [&] {
+    before = watchdog_threads(1);
+    loop->stop_threads_for_fork();
+    during = watchdog_threads(0);
+    loop->resume_threads_after_fork();
+    after = watchdog_threads(1);
+    loop->label_callback("test: after resume");
+    const uint64_t give_up = kio::monotonic_ns() + kBoundNs;
+    while (kio::monotonic_ns() < give_up && loop->watchdog_report().count == 0) {
+    }
+    seen = loop->watchdog_report();
+  });
+  loop->run();
+  EXPECT_EQ(before, 1);
+  EXPECT_EQ(during, 0) << "the watchdog thread is still there when the primary forks";
+  EXPECT_EQ(after, 1);
+  EXPECT_EQ(seen.count, 1u) << "the resumed watchdog does not report";
+  EXPECT_EQ(seen.label, "test: after resume");
 }
 
 TEST(Watchdog, OffWithoutTheVariable) {

@@ -1,7 +1,8 @@
-// tests/pool/pool_test_support.h — bounded waits for pool tests.
+// tests/pool/pool_test_support.h — bounded waits and thread counts for pool tests.
 //
-// Every wait here ends: a loop runs under a guard timer (unref()'d, so it never keeps the loop
-// alive itself), and a gate that holds pool threads busy opens by itself after a deadline.
+// Every wait here ends: the guard timer, the counter wait and the gate are
+// tests/support/bounded_wait.h, the thread list tests/support/thread_list.h (lab 04's grader
+// uses the same); what is pool-only stays here (refused-variable children, osn-pool- names).
 #pragma once
 
 #include <unistd.h>
@@ -9,15 +10,14 @@
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
-#include <dirent.h>
-#include <fstream>
 #include <string>
 #include <vector>
 
-#include "kernel-io/clock.h"
 #include "loop/loop.h"
 #include "pool/queue_work.h"
+#include "tests/support/bounded_wait.h"
 #include "tests/support/run_program.h"
+#include "tests/support/thread_list.h"
 
 namespace osn::pool::testing {
 
@@ -46,18 +46,7 @@ inline ChildRun run_test_child_with(const std::string& filter, const char* varia
   return result;
 }
 
-// Runs `loop` until nothing keeps it alive (true) or `ms` pass (false).
-inline bool run_with_guard(loop::Loop& loop, uint64_t ms = 5000) {
-  bool timed_out = false;
-  loop::TimerId guard = loop.set_timeout(ms, [&] {
-    timed_out = true;
-    loop.stop();
-  });
-  loop.unref_timer(guard);
-  loop.run();
-  if (!timed_out) loop.clear_timer(guard);
-  return !timed_out;
-}
+using osn::test::run_with_guard;
 
 // The child side of a refused-variable test: the first request of a loop fails with EINVAL,
 // and the error names `variable` (the pool never started a thread).
@@ -71,52 +60,21 @@ inline void expect_first_request_refused_by(const char* variable) {
   EXPECT_STREQ(seen.error().call, variable);
 }
 
-// Holds pool threads inside their work until open() (or, at the latest, after 5 s).
-class Gate {
- public:
-  void open() { open_.store(true, std::memory_order_release); }
-  void wait() const {
-    uint64_t deadline = kio::monotonic_ns() + 5'000'000'000u;
-    while (!open_.load(std::memory_order_acquire) && kio::monotonic_ns() < deadline) usleep(100);
-  }
-
- private:
-  std::atomic<bool> open_{false};
-};
-
-// Waits (bounded) until `count` reaches `target`.
-inline bool wait_for_count(const std::atomic<int>& count, int target, uint64_t ms = 5000) {
-  uint64_t deadline = kio::monotonic_ns() + ms * 1'000'000u;
-  while (count.load() < target && kio::monotonic_ns() < deadline) usleep(100);
-  return count.load() >= target;
-}
+using osn::test::Gate;
+using osn::test::wait_for_count;
 
 // The names of this process's threads: what `ps -L -p PID` prints in its CMD column.
 inline std::vector<std::string> thread_names() {
   std::vector<std::string> names;
-  DIR* dir = opendir("/proc/self/task");
-  if (dir == nullptr) return names;
-  while (dirent* entry = readdir(dir)) {
-    if (entry->d_name[0] == '.') continue;
-    std::ifstream comm(std::string("/proc/self/task/") + entry->d_name + "/comm");
-    std::string name;
-    if (std::getline(comm, name)) names.push_back(name);
-  }
-  closedir(dir);
+  for (const osn::test::ThreadInfo& t : osn::test::threads_of_this_process()) names.push_back(t.name);
   return names;
 }
 
-inline int count_pool_threads() {
-  int n = 0;
-  for (const std::string& name : thread_names()) n += name.rfind("osn-pool-", 0) == 0;
-  return n;
-}
+inline int count_pool_threads() { return osn::test::count_threads_named("osn-pool-"); }
 
 // After pthread_join a thread's /proc/self/task entry can outlive it by a moment: wait (bounded).
 inline int pool_threads_after_shutdown(uint64_t ms = 2000) {
-  uint64_t deadline = kio::monotonic_ns() + ms * 1'000'000u;
-  while (count_pool_threads() != 0 && kio::monotonic_ns() < deadline) usleep(1000);
-  return count_pool_threads();
+  return osn::test::threads_named_left_after("osn-pool-", ms);
 }
 
 }  // namespace osn::pool::testing

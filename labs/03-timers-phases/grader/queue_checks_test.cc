@@ -20,6 +20,7 @@
 #include "labs/grading/graded_test.h"
 #include "loop/io_watcher.h"
 #include "loop/loop.h"
+#include "tests/support/bounded_wait.h"
 
 namespace osn::loop {
 namespace {
@@ -27,15 +28,8 @@ namespace {
 using grading::random_between;
 
 void run_bounded(Loop& loop, int limit_ms = 10'000) {
-  bool expired = false;
-  TimerId guard = loop.set_timeout(static_cast<uint64_t>(limit_ms), [&] {
-    expired = true;
-    loop.stop();
-  });
-  loop.unref_timer(guard);
-  loop.run();
-  loop.clear_timer(guard);
-  EXPECT_FALSE(expired) << "the loop was still running after " << limit_ms << " ms";
+  EXPECT_TRUE(test::run_with_guard(loop, static_cast<uint64_t>(limit_ms)))
+      << "the loop was still running after " << limit_ms << " ms";
 }
 
 // A random tree of ticks: tick k queues children[k]. Node runs them first-in first-out, the

@@ -18,6 +18,7 @@
 #include "labs/grading/graded_test.h"
 #include "loop/loop.h"
 #include "loop/timer_heap.h"
+#include "tests/support/bounded_wait.h"
 
 namespace osn::loop {
 namespace {
@@ -26,15 +27,8 @@ using grading::random_between;
 
 // Runs the loop until it ends; a guard stops it (and the check fails) after limit_ms.
 void run_bounded(Loop& loop, int limit_ms = 10'000) {
-  bool expired = false;
-  TimerId guard = loop.set_timeout(static_cast<uint64_t>(limit_ms), [&] {
-    expired = true;
-    loop.stop();
-  });
-  loop.unref_timer(guard);
-  loop.run();
-  loop.clear_timer(guard);
-  EXPECT_FALSE(expired) << "the loop was still running after " << limit_ms << " ms";
+  EXPECT_TRUE(test::run_with_guard(loop, static_cast<uint64_t>(limit_ms)))
+      << "the loop was still running after " << limit_ms << " ms";
 }
 
 // ---- the heap against a model --------------------------------------------------------------

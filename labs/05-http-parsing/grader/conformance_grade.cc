@@ -2,113 +2,40 @@
 //
 // The corpus (../shared/conformance/http_vectors.jsonl, or $OSN_CONFORMANCE_DIR) holds 408
 // request vectors from other HTTP implementations' test suites, judged against RFC 9112/9110;
-// its README is the contract, tests/http/conformance_test.cc applies it through httpdump.
+// its README is the contract, tests/support/http_vectors.h applies it (tests/http/conformance_test.cc
+// through httpdump).
 // Here the same judgement runs in this process, on your parser, whole, byte by byte and at
 // random cuts. The smuggling check is worth the most: every vector a strict parser must
 // reject — the corpus's smuggling vectors and the classic ones below — is rejected under
 // every split, while the same requests made well-formed are accepted.
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "http/parser.h"
 #include "labs/05-http-parsing/grader/split_check.h"
 #include "labs/grading/graded_test.h"
+#include "tests/support/http_vectors.h"
 #include "tests/support/mini_json.h"
 
 namespace osn::grading::lab05 {
 namespace {
 
-namespace fs = std::filesystem;
 using test::Json;
-
-// ---- the corpus ------------------------------------------------------------------------------
-
-std::optional<fs::path> find_corpus() {
-  if (const char* dir = std::getenv("OSN_CONFORMANCE_DIR")) {
-    const fs::path p = fs::path(dir) / "http_vectors.jsonl";
-    if (fs::exists(p)) return p;
-  }
-  std::error_code ec;
-  for (fs::path start : {fs::current_path(ec), fs::read_symlink("/proc/self/exe", ec).parent_path()}) {
-    for (fs::path d = start; !d.empty(); d = d.parent_path()) {
-      const fs::path p = d / ".." / "shared" / "conformance" / "http_vectors.jsonl";
-      if (fs::exists(p, ec)) return fs::weakly_canonical(p, ec);
-      if (d == d.parent_path()) break;
-    }
-  }
-  return std::nullopt;
-}
-
-const std::vector<Json>* corpus() {
-  static const std::optional<std::vector<Json>> records = []() -> std::optional<std::vector<Json>> {
-    const std::optional<fs::path> path = find_corpus();
-    if (!path) return std::nullopt;
-    std::vector<Json> out;
-    std::ifstream in(*path);
-    for (std::string line; std::getline(in, line);) {
-      Json record;
-      if (test::parse_json(line, record)) out.push_back(std::move(record));
-    }
-    return out;
-  }();
-  return records ? &*records : nullptr;
-}
-
-std::string base64_decode(std::string_view in) {
-  auto value = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    return c == '+' ? 62 : c == '/' ? 63 : -1;
-  };
-  std::string out;
-  unsigned bits = 0;
-  int count = 0;
-  for (const char c : in) {
-    const int v = value(c);
-    if (v < 0) continue;
-    bits = (bits << 6) | static_cast<unsigned>(v);
-    count += 6;
-    if (count >= 8) {
-      count -= 8;
-      out += static_cast<char>((bits >> count) & 0xFF);
-    }
-  }
-  return out;
-}
-
-std::string flag(const Json& record, const char* key) {
-  const Json* v = record.find(key);
-  if (v == nullptr) return "";
-  return v->type == Json::Type::kBool ? (v->boolean ? "true" : "") : v->string;
-}
-
-bool tagged(const Json& record, std::string_view tag) {
-  if (const Json* tags = record.find("tags"))
-    for (const Json& t : tags->array)
-      if (t.string == tag) return true;
-  return false;
-}
 
 // ---- running the parser (as httpdump --json does, in this process) -------------------------
 
-struct Message {
-  std::string method, target, version, body;
-  std::vector<std::pair<std::string, std::string>> headers, trailers;
-  bool keep_alive = false;
-};
+using Message = test::VectorMessage;
+using Outcome = test::VectorOutcome;
+using test::base64_decode;
+using test::is_rejection;
 
-struct Outcome {
-  std::vector<Message> messages;
-  enum class End { kClean, kIncomplete, kError, kStop } end = End::kClean;
-  std::string stop_reason;
-  std::size_t rest = 0;
-};
+std::string flag(const Json& record, const char* key) { return test::vector_flag(record, key); }
+
+const std::vector<Json>* corpus() {
+  const test::HttpVectors& vectors = test::http_vectors();
+  return vectors.path ? &vectors.records : nullptr;
+}
 
 Outcome parse_all(std::string_view input, const std::vector<std::size_t>& cuts) {
   std::vector<http::Header> storage(http::ParserLimits{}.max_header_count);
@@ -158,104 +85,6 @@ Outcome parse_all(std::string_view input, const std::vector<std::size_t>& cuts) 
   return out;
 }
 
-// ---- judging (the corpus README's rules, as tests/http/conformance_test.cc applies them) -----
-
-std::string collapse_whitespace(const std::string& s) {
-  std::string out;
-  for (const char c : s) {
-    const bool ws = c == ' ' || c == '\t';
-    if (ws && !out.empty() && out.back() == ' ') continue;
-    out += ws ? ' ' : c;
-  }
-  return out;
-}
-
-std::string canonical_fields(const char* key, const std::vector<std::pair<std::string, std::string>>& fields, bool fuzzy) {
-  std::string out;
-  for (const auto& [name, value] : fields) out += std::string(" ") + key + "[" + name + "=" + (fuzzy ? collapse_whitespace(value) : value) + "]";
-  return out;
-}
-
-std::string canonical(const Message& m, bool fuzzy) {
-  return m.method + " " + m.target + " " + m.version + canonical_fields("headers", m.headers, fuzzy) +
-         canonical_fields("trailers", m.trailers, fuzzy) + " body=" + m.body + " ka=" + (m.keep_alive ? "1" : "0");
-}
-
-Message from_json(const Json& j) {
-  Message m;
-  auto str = [&](const char* key) { const Json* v = j.find(key); return v ? v->string : std::string("?"); };
-  m.method = str("method");
-  m.target = str("target");
-  m.version = str("version");
-  m.body = base64_decode(str("body_b64"));
-  const Json* ka = j.find("keep_alive");
-  m.keep_alive = ka && ka->boolean;
-  for (const char* key : {"headers", "trailers"}) {
-    if (const Json* list = j.find(key))
-      for (const Json& pair : list->array)
-        if (pair.array.size() == 2) (key[0] == 'h' ? m.headers : m.trailers).emplace_back(pair.array[0].string, pair.array[1].string);
-  }
-  return m;
-}
-
-bool fuzzy_at(const Json& record, const char* key, std::size_t i) {
-  const Json* list = record.find(key);
-  if (!list || i >= list->array.size()) return false;
-  const Json* f = list->array[i].find("ws_fuzzy");
-  return f && f->boolean;
-}
-
-std::vector<std::string> expected(const Json& record, const char* key) {
-  std::vector<std::string> out;
-  if (const Json* list = record.find(key))
-    for (std::size_t i = 0; i < list->array.size(); ++i) out.push_back(canonical(from_json(list->array[i]), fuzzy_at(record, key, i)));
-  return out;
-}
-
-std::vector<std::string> produced(const Outcome& o, const Json& record, const char* key) {
-  std::vector<std::string> out;
-  for (std::size_t i = 0; i < o.messages.size(); ++i) out.push_back(canonical(o.messages[i], fuzzy_at(record, key, i)));
-  return out;
-}
-
-bool is_rejection(const Outcome& o, bool incomplete_counts) {
-  return o.end == Outcome::End::kError || (incomplete_counts && o.end == Outcome::End::kIncomplete);
-}
-
-bool accepted(const Outcome& o, const Json& record) {
-  if (record.find("rest_b64") != nullptr) return o.messages.size() >= expected(record, "messages").size();
-  return o.end == Outcome::End::kClean || o.end == Outcome::End::kStop;
-}
-
-// "" when the outcome is right for the vector; otherwise what is wrong.
-std::string judge(const Json& record, const Outcome& o) {
-  const std::string expect = flag(record, "expect");
-  std::vector<std::string> got = produced(o, record, "messages");
-  if (expect == "error" || (expect == "either" && !accepted(o, record))) {
-    if (expect == "either" && flag(record, "preferred") == "ok") return "rejected, but preferred is ok";
-    if (!is_rejection(o, !flag(record, "needs_eof").empty())) return "not rejected";
-    std::vector<std::string> before = expected(record, expect == "error" ? "messages_before_error" : "messages");
-    if (expect == "either") before.resize(std::min(before.size(), got.size()));
-    return got == before ? "" : "messages before the error differ";
-  }
-  if (expect == "either" && flag(record, "preferred") == "error") return "accepted, but preferred is error";
-  const std::vector<std::string> want = expected(record, "messages");
-  if (record.find("rest_b64") != nullptr && got.size() > want.size()) got.resize(want.size());
-  if (!accepted(o, record)) return "rejected or incomplete";
-  if (got != want && flag(record, "accept_outcomes_vary").empty()) {
-    std::string why = "messages differ:";
-    for (const auto& g : got) why += "\n  got  " + g;
-    for (const auto& w : want) why += "\n  want " + w;
-    return why;
-  }
-  const std::string reason = flag(record, "rest_reason");
-  if (o.end == Outcome::End::kStop && (reason == "close" || reason == "upgrade" || reason == "connect")) {
-    if (o.stop_reason != reason) return "stopped for another reason";
-    if (o.rest != base64_decode(flag(record, "rest_b64")).size()) return "wrong number of bytes left";
-  }
-  return "";
-}
-
 // The splits every vector runs under: whole, byte by byte, and two random cuttings.
 std::vector<std::pair<std::string, std::vector<std::size_t>>> splits_for(std::size_t size) {
   std::vector<std::size_t> bytewise;
@@ -268,7 +97,7 @@ void run_kind(const std::string& kind) {
   expect_well_formed_requests_accepted();
   if (::testing::Test::HasFatalFailure()) return;
   const std::vector<Json>* records = corpus();
-  if (records == nullptr) GTEST_SKIP() << "conformance corpus not found: set OSN_CONFORMANCE_DIR or place ../shared/conformance";
+  if (records == nullptr) GTEST_SKIP() << test::kNoHttpVectorsReason;
   int total = 0, right = 0;
   for (const Json& record : *records) {
     if (flag(record, "expect") != kind) continue;
@@ -276,7 +105,7 @@ void run_kind(const std::string& kind) {
     const std::string raw = base64_decode(flag(record, "raw_b64"));
     bool ok = true;
     for (const auto& [how, cuts] : splits_for(raw.size())) {
-      const std::string why = judge(record, parse_all(raw, cuts));
+      const std::string why = test::judge_vector(record, parse_all(raw, cuts));
       if (!why.empty()) {
         ADD_FAILURE() << flag(record, "id") << " (" << how << "): " << why;
         ok = false;
@@ -362,7 +191,7 @@ GRADED_TEST(Smuggling, NoSmugglingVectorIsAccepted, 20) {
   if (const std::vector<Json>* records = corpus()) {
     for (const Json& record : *records) {
       const bool must_reject = flag(record, "expect") == "error" || flag(record, "preferred") == "error";
-      if (!tagged(record, "smuggling") || !must_reject) continue;
+      if (!test::vector_tagged(record, "smuggling") || !must_reject) continue;
       ++from_corpus;
       const std::string raw = base64_decode(flag(record, "raw_b64"));
       for (const auto& [how, cuts] : splits_for(raw.size())) {

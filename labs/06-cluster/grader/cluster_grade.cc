@@ -1,6 +1,6 @@
 // labs/06-cluster/grader/cluster_grade.cc — part 4: the cluster as real processes.
 //
-// Each check forks a primary (ClusterUnderTest, tests/cluster/harness.h) whose workers run
+// Each check forks a primary (ClusterUnderTest, tests/support/cluster_under_test.h) whose workers run
 // the line app, talks to it over TCP on 127.0.0.1 and reads its lifecycle events. Mechanisms
 // are checked in /proc: the socket a worker serves is the one the primary accepted (same
 // inode in /proc/PID/fd), and in rr mode no worker holds the listening socket. Every wait is
@@ -20,7 +20,8 @@
 
 #include "kernel-io/socket.h"
 #include "labs/grading/graded_test.h"
-#include "tests/cluster/harness.h"
+#include "tests/support/cluster_under_test.h"
+#include "tests/support/line_app.h"
 
 namespace osn::cluster::testing {
 namespace {
@@ -37,15 +38,7 @@ Settings settings(size_t workers) {
   return s;
 }
 
-pid_t pid_of(const std::string& answer) {
-  int pid = 0;
-  return std::sscanf(answer.c_str(), "pid %d", &pid) == 1 ? pid : 0;
-}
 
-pid_t ask_pid(uint16_t port) {
-  LineClient client(port);
-  return pid_of(client.ask("pid"));
-}
 
 // /proc/net/tcp rows: local port, remote port, state, inode.
 struct TcpRow {

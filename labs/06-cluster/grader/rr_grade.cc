@@ -1,51 +1,24 @@
 // labs/06-cluster/grader/rr_grade.cc — part 1: RoundRobin (cluster/round_robin.h) on its own.
 //
-// The scheduler runs here without processes: "sending" a connection records who got what, and
-// connections are pipe read ends — real descriptors, so whether the primary closed its copy is
-// seen from the other end of the pipe (poll reports POLLERR on a write end nobody reads).
-#include <poll.h>
+// The scheduler runs here without processes (RoundRobinRig, tests/support/round_robin_rig.h):
+// "sending" a connection records who got what, and connections are pipe read ends — real
+// descriptors, so whether the primary closed its copy is seen from the other end of the pipe.
 
 #include <algorithm>
 #include <map>
 #include <vector>
 
 #include "cluster/round_robin.h"
-#include "kernel-io/pipe.h"
 #include "labs/grading/graded_test.h"
+#include "tests/support/round_robin_rig.h"
 
 namespace osn::cluster {
 namespace {
 
 using grading::random_between;
 
-struct Sent {
-  int worker;
-  uint64_t id;
-};
-
-struct Rig {
-  std::vector<Sent> sent;
-  std::vector<int> refuse;        // workers whose send fails
-  std::vector<kio::Fd> writers;   // the other end of every connection, in order
-  RoundRobin rr{[this](int w, uint64_t id, int fd) -> kio::Status {
-    if (fd < 0) return kio::SysError{"sendmsg", EBADF};
-    if (std::find(refuse.begin(), refuse.end(), w) != refuse.end()) return kio::SysError{"sendmsg", EPIPE};
-    sent.push_back({w, id});
-    return {};
-  }};
-  // A new connection; returns its index in writers.
-  size_t connect() {
-    auto pipe = kio::make_pipe();
-    writers.push_back(std::move(pipe->write_end));
-    rr.distribute(std::move(pipe->read_end));
-    return writers.size() - 1;
-  }
-  // Has the primary's copy (the read end) of connection `i` been closed?
-  bool closed(size_t i) const {
-    pollfd p{writers[i].get(), POLLOUT, 0};
-    return ::poll(&p, 1, 0) == 1 && (p.revents & POLLERR) != 0;
-  }
-};
+using Rig = testing::RoundRobinRig;
+using testing::Sent;
 
 std::vector<int> random_worker_ids(size_t n) {
   std::vector<int> ids;

@@ -1,4 +1,5 @@
-// tests/cluster/harness.h — running a real cluster inside a test, and cleaning up after it.
+// tests/support/cluster_under_test.h — running a real cluster inside a test, and cleaning up
+// after it (tests/cluster and lab 06's grader).
 //
 // ClusterUnderTest forks a child of the test process that becomes the primary (in its own
 // process group) and runs osn::cluster::run_cluster. The primary reports its events as text
@@ -6,7 +7,7 @@
 // the test reads with bounded waits. The destructor SIGKILLs the whole process group, reaps
 // every process it saw (the test process is a child subreaper, so orphaned workers become
 // its children) and records any survivor, which fails the test.
-// LineApp is the raw-TCP application the workers run: one command per line, keep-alive.
+// The workers usually run line_app (tests/support/line_app.h).
 #pragma once
 
 #include <sys/types.h>
@@ -63,35 +64,6 @@ class ClusterUnderTest {
   std::vector<std::string> history_;
   size_t listening_seen_ = 0;
   std::set<pid_t> worker_pids_;
-};
-
-// The line-protocol test application (tests/cluster/line_app.cc). Commands, one per line:
-//   pid            -> "pid <pid> worker <id>"
-//   slow <ms>      -> "started", and after <ms> "done <pid>"
-//   cluster        -> "cluster <n> <id>:<pid>:<state>:<connections>:<requests>..."
-//   big <bytes>    -> a message of that size to the primary and back -> "big-ok <bytes>"
-//   burst <n>      -> n back-to-back messages there and back, in order -> "burst-ok <n>"
-//   garbage        -> writes a malformed frame on the channel -> "garbage-sent"
-// Each line counts as one request. The primary side of big/burst is echo_app_messages().
-void line_app(WorkerContext& ctx);
-void echo_app_messages(Primary& primary);
-
-// Client helpers: a connected socket with a line reader.
-class LineClient {
- public:
-  explicit LineClient(uint16_t port, int timeout_ms = 3000);
-  bool connected() const { return fd_.valid(); }
-  int fd() const { return fd_.get(); }
-  bool send_line(std::string_view line);
-  // "" on timeout or EOF.
-  std::string read_line(int timeout_ms = 5000);
-  std::string ask(std::string_view line, int timeout_ms = 5000) {
-    return send_line(line) ? read_line(timeout_ms) : std::string();
-  }
-
- private:
-  kio::Fd fd_;
-  std::string buffer_;
 };
 
 // true if no process with this pid exists any more (a zombie counts as existing).

@@ -1,4 +1,4 @@
-// tests/cluster/line_app.cc — the raw-TCP application the test workers run (see harness.h).
+// tests/support/line_app.cc — the raw-TCP application the test workers run, and its client.
 //
 // Keep-alive on purpose: one connection may carry many requests, so a worker's request
 // counter and connection counter differ. On shutdown the app closes idle keep-alive
@@ -11,8 +11,11 @@
 #include <memory>
 
 #include "cluster/frame.h"
+#include "kernel-io/clock.h"
+#include "kernel-io/io.h"
+#include "kernel-io/socket.h"
 #include "loop/stream.h"
-#include "tests/cluster/harness.h"
+#include "tests/support/line_app.h"
 
 namespace osn::cluster::testing {
 
@@ -143,6 +146,41 @@ void line_app(WorkerContext& ctx) {
 
 void echo_app_messages(Primary& primary) {
   primary.on_message([](Worker& w, const Message& m) { w.send(m); });
+}
+
+// ---- clients ----------------------------------------------------------------------------------
+
+LineClient::LineClient(uint16_t port, int timeout_ms) {
+  auto addr = kio::SocketAddress::ip("127.0.0.1", port);
+  if (!addr) return;
+  auto fd = kio::connect_blocking(*addr, timeout_ms);
+  if (fd) fd_ = std::move(*fd);
+}
+
+bool LineClient::send_line(std::string_view line) {
+  std::string text(line);
+  text += '\n';
+  return fd_.valid() && kio::write_all(fd_.get(), text, 3000).ok();
+}
+
+std::string LineClient::read_line(int timeout_ms) {
+  const uint64_t deadline = kio::monotonic_ms() + static_cast<uint64_t>(timeout_ms);
+  for (;;) {
+    size_t nl = buffer_.find('\n');
+    if (nl != std::string::npos) {
+      std::string line = buffer_.substr(0, nl);
+      buffer_.erase(0, nl + 1);
+      return line;
+    }
+    const uint64_t now = kio::monotonic_ms();
+    if (!fd_.valid() || now >= deadline) return {};
+    auto ready = kio::wait_readable(fd_.get(), static_cast<int>(deadline - now));
+    if (!ready || !*ready) return {};
+    char buf[4096];
+    auto n = kio::read_some(fd_.get(), buf);
+    if (!n || *n == 0) return {};
+    buffer_.append(buf, *n);
+  }
 }
 
 }  // namespace osn::cluster::testing

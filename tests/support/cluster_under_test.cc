@@ -1,5 +1,6 @@
-// tests/cluster/harness.cc — the forked primary, its event pipe, and the process-group guard.
-#include "tests/cluster/harness.h"
+// tests/support/cluster_under_test.cc — the forked primary, its event pipe, and the
+// process-group guard.
+#include "tests/support/cluster_under_test.h"
 
 #include <signal.h>
 #include <sys/prctl.h>
@@ -144,41 +145,6 @@ kio::ChildStatus ClusterUnderTest::wait_primary_exit(int timeout_ms) {
     return *status;
   }
   return {};
-}
-
-// ---- clients ----------------------------------------------------------------------------------
-
-LineClient::LineClient(uint16_t port, int timeout_ms) {
-  auto addr = kio::SocketAddress::ip("127.0.0.1", port);
-  if (!addr) return;
-  auto fd = kio::connect_blocking(*addr, timeout_ms);
-  if (fd) fd_ = std::move(*fd);
-}
-
-bool LineClient::send_line(std::string_view line) {
-  std::string text(line);
-  text += '\n';
-  return fd_.valid() && kio::write_all(fd_.get(), text, 3000).ok();
-}
-
-std::string LineClient::read_line(int timeout_ms) {
-  const uint64_t deadline = kio::monotonic_ms() + static_cast<uint64_t>(timeout_ms);
-  for (;;) {
-    size_t nl = buffer_.find('\n');
-    if (nl != std::string::npos) {
-      std::string line = buffer_.substr(0, nl);
-      buffer_.erase(0, nl + 1);
-      return line;
-    }
-    const uint64_t now = kio::monotonic_ms();
-    if (!fd_.valid() || now >= deadline) return {};
-    auto ready = kio::wait_readable(fd_.get(), static_cast<int>(deadline - now));
-    if (!ready || !*ready) return {};
-    char buf[4096];
-    auto n = kio::read_some(fd_.get(), buf);
-    if (!n || *n == 0) return {};
-    buffer_.append(buf, *n);
-  }
 }
 
 bool process_gone(pid_t pid) {
