@@ -42,9 +42,9 @@ struct ValueAwaiter {
   Waiting waiting;
   bool await_ready() const noexcept { return false; }
   template <class P>
-  void await_suspend(std::coroutine_handle<P> h) {
+  bool await_suspend(std::coroutine_handle<P> h) {
     waiting.suspend(h);
-    waiting.wake();
+    return waiting.suspend_for_one_turn();
   }
   V await_resume() {
     waiting.resumed();
@@ -136,14 +136,12 @@ class TaskAwaiter {
   }
   bool await_ready() const noexcept { return false; }
   template <class P>
-  void await_suspend(std::coroutine_handle<P> h) {
+  bool await_suspend(std::coroutine_handle<P> h) {
     waiting_.suspend(h);
     child_.awaited_ = true;
-    if (child_.frame().done()) {
-      waiting_.wake();  // done already: still one microtask turn
-    } else {
-      child_.continuation_ = waiting_.frame();
-    }
+    if (child_.frame().done()) return waiting_.suspend_for_one_turn();  // still one turn
+    child_.continuation_ = waiting_.frame();
+    return true;
   }
   kio::Result<T> await_resume() {
     waiting_.resumed();
