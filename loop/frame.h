@@ -94,7 +94,7 @@ class TaskPromiseBase {
   std::coroutine_handle<> self_;  // set by the derived promise (it knows the frame's type)
 
  private:
-  template <class P> friend struct FinalAwaiter;
+  template <class P> friend void hand_over_result(std::coroutine_handle<P> h) noexcept;
   template <class T> friend class TaskAwaiter;
   template <class T> friend class Task;
   friend class SpawnedFrames;
