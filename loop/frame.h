@@ -73,6 +73,17 @@ class TaskPromiseBase {
     woken_ = true;
     loop_->queue_resumption(self_);
   }
+  // For an awaiter whose value is ready already (a plain value, a settled Promise, a finished
+  // Task) — one microtask turn all the same, as in Node — called from await_suspend, whose
+  // return value it is. If this frame is the microtask running now and the queue is empty,
+  // its resumption would be the next thing the drain runs, so it goes on in place (false: do
+  // not suspend) — nothing else can run in between, so every order is Node's. Otherwise it
+  // is queued (wake()) and the frame suspends (true).
+  bool suspend_for_one_turn() {
+    if (loop_->is_next_microtask(self_)) return false;
+    wake();
+    return true;
+  }
   // Called by an awaiter's await_resume: the wake-up is spent.
   void resumed() { woken_ = false; }
 
@@ -83,7 +94,7 @@ class TaskPromiseBase {
   std::coroutine_handle<> self_;  // set by the derived promise (it knows the frame's type)
 
  private:
-  template <class P> friend struct FinalAwaiter;
+  template <class P> friend void hand_over_result(std::coroutine_handle<P> h) noexcept;
   template <class T> friend class TaskAwaiter;
   template <class T> friend class Task;
   friend class SpawnedFrames;
@@ -110,6 +121,7 @@ class Waiting {
   TaskPromiseBase* frame() const { return frame_; }
   Loop& loop() const { return frame_->loop(); }
   void wake() const { frame_->wake(); }
+  bool suspend_for_one_turn() const { return frame_->suspend_for_one_turn(); }
   void resumed() const {
     if (frame_) frame_->resumed();
   }

@@ -117,6 +117,9 @@ class Loop {
   // empty (where unhandled rejections are looked for). Loop thread only, all three.
   void queue_resumption(std::coroutine_handle<> frame) { queues_.queue_resumption(frame); }
   void cancel_resumption(std::coroutine_handle<> frame) { queues_.cancel_resumption(frame); }
+  bool is_next_microtask(std::coroutine_handle<> frame) const {
+    return queues_.is_next_microtask(frame);
+  }
   void at_end_of_drain(Callback cb) { queues_.at_end_of_drain(std::move(cb)); }
 
   // ---- requests (e.g. pool work) keep the loop alive while in flight ----

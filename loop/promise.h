@@ -209,14 +209,12 @@ class PromiseAwaiter {
   }
   bool await_ready() const noexcept { return false; }  // settled or not: one microtask turn
   template <class P>
-  void await_suspend(std::coroutine_handle<P> h) {
+  bool await_suspend(std::coroutine_handle<P> h) {
     waiting_.suspend(h);
     state_->handled = true;
-    if (state_->result) {
-      waiting_.wake();
-    } else {
-      state_->reactions.push_back({waiting_.frame(), nullptr});
-    }
+    if (state_->result) return waiting_.suspend_for_one_turn();  // settled: still one turn
+    state_->reactions.push_back({waiting_.frame(), nullptr});
+    return true;
   }
   kio::Result<T> await_resume() {
     waiting_.resumed();

@@ -6,6 +6,10 @@
 //     if (!r) co_return r.error();         // errors are values: propagate them by hand
 //     co_return *r + 1;
 //   }
+//   Task<> check(Loop& loop) {              // Task<void>: co_return; or fall off the end,
+//     kio::Status s = co_await other_void(loop);
+//     if (!s) co_await fail(s.error());    // and fail with an error as a value (no throw)
+//   }
 //
 // Rules, each Node's:
 //  - The body runs at once, up to its first co_await (an async function is eager).
@@ -13,6 +17,8 @@
 //    is already done, or of a plain value (`co_await 0`, Node's `await null`), still costs one
 //    microtask turn — as `await` does since Node 12.
 //  - co_await of a Task or Promise gives a kio::Result<T> (a Task<void>: kio::Status).
+//  - A Task fails with an error value: `co_return error;` (Task<T>), `co_await fail(error)`
+//    (any Task, Task<void> included), or an exception escaping the body (ECANCELED).
 // Ownership: the Task owns its coroutine frame and destroys it in ~Task, suspended or not —
 // destroying a suspended Task cancels what it waits for (every awaiter disarms itself). A Task
 // must therefore be destroyed before its loop, like a handle. spawn(std::move(task))
@@ -42,9 +48,9 @@ struct ValueAwaiter {
   Waiting waiting;
   bool await_ready() const noexcept { return false; }
   template <class P>
-  void await_suspend(std::coroutine_handle<P> h) {
+  bool await_suspend(std::coroutine_handle<P> h) {
     waiting.suspend(h);
-    waiting.wake();
+    return waiting.suspend_for_one_turn();
   }
   V await_resume() {
     waiting.resumed();
@@ -63,19 +69,40 @@ concept HasCoAwait = requires(A&& a) { std::forward<A>(a).operator co_await(); }
 // The frame's end: hand the result to whoever awaits it (as a microtask), or — if the loop
 // owns the frame — report an error nobody can await any more and free the frame.
 template <class P>
+void hand_over_result(std::coroutine_handle<P> h) noexcept {
+  P& p = h.promise();
+  if (p.spawned_) {
+    if (p.failed()) report_unhandled_rejection(p.loop(), p.error(), "a spawned Task");
+    h.destroy();  // ~TaskPromiseBase unlinks it from the loop's list
+    return;
+  }
+  if (p.continuation_ != nullptr) p.continuation_->wake();
+}
+
+template <class P>
 struct FinalAwaiter {
   bool await_ready() const noexcept { return false; }
-  void await_suspend(std::coroutine_handle<P> h) noexcept {
-    P& p = h.promise();
-    if (p.spawned_) {
-      if (p.failed()) report_unhandled_rejection(p.loop(), p.error(), "a spawned Task");
-      h.destroy();  // ~TaskPromiseBase unlinks it from the loop's list
-      return;
-    }
-    if (p.continuation_ != nullptr) p.continuation_->wake();
-  }
+  void await_suspend(std::coroutine_handle<P> h) noexcept { hand_over_result(h); }
   void await_resume() const noexcept {}
 };
+
+// `co_await fail(error)`: the body ends here, its Task finished with `error` — what
+// `co_return error;` does in a Task<T>, for a Task<void> too. (C++ lets a promise have
+// return_void or return_value, never both, so a Task<void>, which must allow `co_return;` and
+// falling off the end, cannot take `co_return error;`.) The frame is never resumed: it stays
+// suspended here, finished, until its owner destroys it (a spawned one is freed at once), and
+// its locals are destroyed then. Any Task may use it.
+struct Failure {
+  kio::SysError error;
+  bool await_ready() const noexcept { return false; }
+  template <class P>
+  void await_suspend(std::coroutine_handle<P> h) noexcept {
+    h.promise().settle(typename P::Settled(error));
+    hand_over_result(h);
+  }
+  void await_resume() const noexcept {}  // never called: the frame is not resumed
+};
+inline Failure fail(kio::SysError error) { return Failure{error}; }
 
 // How a body hands back its result: co_return value (or error) for Task<T>; for Task<void>
 // co_return; or falling off the end (it fails only if an exception escaped it).
@@ -117,6 +144,8 @@ class TaskPromise : public TaskPromiseBase, public ReturnValue<T, TaskPromise<T>
   }
 
   void settle(Settled result) { result_.emplace(std::move(result)); }
+  // Finished: the body returned, failed (co_await fail) or let an exception escape.
+  bool finished() const { return result_.has_value(); }
   bool failed() const { return result_ && !result_->ok(); }
   const kio::SysError& error() const { return result_->error(); }
   Settled take_result() { return std::move(*result_); }
@@ -136,14 +165,12 @@ class TaskAwaiter {
   }
   bool await_ready() const noexcept { return false; }
   template <class P>
-  void await_suspend(std::coroutine_handle<P> h) {
+  bool await_suspend(std::coroutine_handle<P> h) {
     waiting_.suspend(h);
     child_.awaited_ = true;
-    if (child_.frame().done()) {
-      waiting_.wake();  // done already: still one microtask turn
-    } else {
-      child_.continuation_ = waiting_.frame();
-    }
+    if (child_.finished()) return waiting_.suspend_for_one_turn();  // still one turn
+    child_.continuation_ = waiting_.frame();
+    return true;
   }
   kio::Result<T> await_resume() {
     waiting_.resumed();
@@ -171,7 +198,7 @@ class [[nodiscard]] Task {
   }
   ~Task() { reset(); }
 
-  bool done() const { return frame_ && frame_.done(); }
+  bool done() const { return frame_ && frame_.promise().finished(); }
   // co_await task (the Task must stay alive until the awaiting frame resumes: a temporary
   // in the co_await expression does).
   TaskAwaiter<T> operator co_await() & { return TaskAwaiter<T>(frame_.promise()); }
@@ -189,7 +216,7 @@ class [[nodiscard]] Task {
   void reset() {
     if (!frame_) return;
     promise_type& p = frame_.promise();
-    if (frame_.done() && p.failed() && !p.awaited_)
+    if (p.failed() && !p.awaited_)  // finished with an error nobody took
       report_unhandled_rejection(p.loop(), p.error(), "a Task nobody awaited");
     frame_.destroy();
     frame_ = {};
@@ -204,7 +231,7 @@ void spawn_frame(TaskPromiseBase& frame);  // spawned_frames.cc
 template <class T>
 void spawn(Task<T> task) {
   if (!task.frame_) return;
-  if (task.frame_.done()) return;  // ~Task reports an error nobody awaited
+  if (task.frame_.promise().finished()) return;  // ~Task reports an error nobody awaited
   TaskPromiseBase& frame = task.frame_.promise();
   task.frame_ = {};
   spawn_frame(frame);

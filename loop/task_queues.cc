@@ -36,48 +36,31 @@ void TaskQueues::drain_ticks() {
 
 // ---- microtasks, and the drain after every callback (the rule in task_queues.h) ---------------
 
-void TaskQueues::queue_microtask(Callback cb) { push_microtask(Microtask{std::move(cb), {}}); }
-
-void TaskQueues::queue_resumption(std::coroutine_handle<> frame) {
-  push_microtask(Microtask{nullptr, frame});
-}
-
-void TaskQueues::push_microtask(Microtask m) {
-  size_t capacity = microtasks_.size();
-  if (microtask_tail_ - microtask_head_ == capacity) {  // full (or never used): double it
-    std::vector<Microtask> bigger(capacity == 0 ? 64 : 2 * capacity);
-    for (size_t i = 0; i < capacity; ++i)
-      bigger[i] = std::move(microtasks_[(microtask_head_ + i) & (capacity - 1)]);
-    microtasks_.swap(bigger);
-    microtask_tail_ -= microtask_head_;
-    microtask_head_ = 0;
-    capacity = microtasks_.size();
-  }
-  microtasks_[microtask_tail_++ & (capacity - 1)] = std::move(m);
+void TaskQueues::queue_microtask(Callback cb) {
+  microtask_callbacks_.push_back(std::move(cb));
+  microtasks_.push_back(nullptr);  // "the next callback", in its place in the order
 }
 
 // A frame destroyed while its resumption waits: forget it. Rare — only a frame destroyed
-// between being woken and its turn — so a scan of what is queued.
+// between being woken and its turn — so a scan of what is queued. The entry stays (a null one
+// would take a callback's place) and resumes nothing.
 void TaskQueues::cancel_resumption(std::coroutine_handle<> frame) {
-  const size_t mask = microtasks_.size() - 1;
-  for (size_t i = microtask_head_; i != microtask_tail_; ++i)
-    if (microtasks_[i & mask].frame == frame) microtasks_[i & mask].frame = nullptr;
+  for (size_t i = 0; i < microtasks_.size(); ++i)
+    if (microtasks_[i] == frame) microtasks_[i] = std::noop_coroutine();
 }
 
 void TaskQueues::at_end_of_drain(Callback cb) { end_of_drain_.push_back(std::move(cb)); }
 
 // [lab 08] begin: the microtask drain (run_microtasks, drain_ticks_and_microtasks)
 // First in, first out, until the queue is empty: a microtask queued by a microtask runs in
-// this same drain (unlike the phases, which take a batch). The slot is emptied before the
-// microtask runs, as it may queue more (and the ring may grow under it).
+// this same drain (unlike the phases, which take a batch). Each entry is popped before it
+// runs, as it may queue more (and the rings may grow under it).
 void TaskQueues::run_microtasks() {
-  while (microtask_head_ != microtask_tail_) {
-    Microtask& slot = microtasks_[microtask_head_++ & (microtasks_.size() - 1)];
-    if (std::coroutine_handle<> frame = std::exchange(slot.frame, nullptr)) {
-      frame.resume();
-    } else if (slot.cb) {
-      Callback cb = std::move(slot.cb);
-      slot.cb = nullptr;
+  while (!microtasks_.empty()) {
+    if (std::coroutine_handle<> frame = microtasks_.pop_front()) {
+      resume(frame);  // a co_await's turn (std::noop_coroutine() if cancelled)
+    } else {
+      Callback cb = microtask_callbacks_.pop_front();
       cb();
     }
   }

@@ -23,7 +23,8 @@
 //  - queue_microtask(cb): cb runs in the drain after the current callback, after the ticks
 //    (queueMicrotask; a promise's then-callbacks and every co_await resumption are microtasks).
 //    A microtask queued by a microtask joins the same drain. queue_resumption(frame) is the
-//    same for a suspended coroutine (no std::function: a co_await allocates nothing here), and
+//    same for a suspended coroutine: the frame's handle itself goes in the queue (8 bytes, no
+//    std::function, nothing allocated: the path every co_await takes), and
 //    cancel_resumption(frame) takes it back when the frame is destroyed before its turn.
 //  - at_end_of_drain(cb): cb runs once both queues are empty, before the drain returns — where
 //    Node looks for unhandled rejections (loop/unhandled_rejection.h).
@@ -40,6 +41,8 @@
 #include <functional>
 #include <vector>
 
+#include "loop/ring.h"
+
 namespace osn::loop {
 
 using Callback = std::function<void()>;
@@ -55,8 +58,16 @@ class TaskQueues {
 
   // ---- microtasks, and the drain rule at the top of this file ----
   void queue_microtask(Callback cb);
-  void queue_resumption(std::coroutine_handle<> frame);
+  // Inline: the whole cost of a co_await's wake-up is this store (and the pop in the drain).
+  void queue_resumption(std::coroutine_handle<> frame) { microtasks_.push_back(frame); }
   void cancel_resumption(std::coroutine_handle<> frame);
+  // Would a resumption of `frame` queued now be the very next thing the drain runs? True when
+  // `frame` is the microtask running now and nothing else is queued: then a co_await of
+  // something ready already may take its one turn in place (frame.h, suspend_for_one_turn()) —
+  // the order of everything else is the same as if it had gone round the queue.
+  bool is_next_microtask(std::coroutine_handle<> frame) const {
+    return frame == running_frame_ && microtasks_.empty();
+  }
   void at_end_of_drain(Callback cb);
   // Ticks, then microtasks, until both are empty; called after every callback. Re-entrant
   // calls (from a tick or a microtask) return at once: the outer drain goes on.
@@ -76,7 +87,7 @@ class TaskQueues {
 
   // What the loop needs to decide whether it is alive and how long it may block.
   bool has_ticks() const { return !ticks_.empty(); }
-  bool has_microtasks() const { return microtask_head_ != microtask_tail_; }
+  bool has_microtasks() const { return !microtasks_.empty(); }
   bool has_immediates() const { return !immediates_.empty(); }
   bool has_pending() const { return !pending_.empty(); }
 
@@ -85,23 +96,26 @@ class TaskQueues {
     ImmediateId id;
     Callback cb;  // empty once cleared while its batch runs
   };
-  // One microtask: a callback, or (cb empty) a coroutine frame to resume; both empty once
-  // cancelled.
-  struct Microtask {
-    Callback cb;
-    std::coroutine_handle<> frame;
-  };
   void invoke(Callback& cb);  // cb(), then drain_ticks_and_microtasks()
   void run_microtasks();      // until the microtask queue is empty
+  // Resumes a queued frame, remembering it as the microtask running now (is_next_microtask).
+  void resume(std::coroutine_handle<> frame) {
+    running_frame_ = frame;
+    frame.resume();
+    running_frame_ = nullptr;
+  }
 
   std::deque<Callback> ticks_;
   bool draining_ticks_ = false;
-  // The microtask queue: a ring (power-of-two capacity, doubled when full, never shrunk), so a
-  // steady stream of microtasks — a million co_awaits — allocates nothing once it has grown.
-  std::vector<Microtask> microtasks_;
-  size_t microtask_head_ = 0;  // next to run (counts up; index = count & (capacity - 1))
-  size_t microtask_tail_ = 0;  // next free
-  void push_microtask(Microtask m);
+  // The microtask queue, in the order queued: each entry is a frame to resume, or a null
+  // handle, which stands for the next callback of microtask_callbacks_ (queue_microtask). Two
+  // rings, so a resumption is 8 bytes with no std::function to build, move or test; both keep
+  // their order, so together they are one FIFO. A cancelled resumption becomes
+  // std::noop_coroutine(), whose resume() does nothing. Rings never shrink (ring.h): a steady
+  // stream of microtasks — a million co_awaits — allocates nothing once they have grown.
+  Ring<std::coroutine_handle<>> microtasks_;
+  Ring<Callback> microtask_callbacks_;
+  std::coroutine_handle<> running_frame_;  // the frame resume() is running, else null
   std::vector<Callback> end_of_drain_;
   bool draining_ = false;
   std::vector<Immediate> immediates_;          // queued for the next check phase

@@ -144,6 +144,7 @@ constexpr Scenario kScenarios[] = {
     {"await-chain-vs-then-chain", promise_scenario<ordering::await_chain_vs_then_chain>},
     {"await-timer-vs-immediate", promise_scenario<ordering::await_timer_vs_immediate>},
     {"rejection-caught-by-await", promise_scenario<ordering::rejection_caught_by_await>},
+    {"await-next-in-line", promise_scenario<ordering::await_next_in_line>},
 };
 
 }  // namespace

@@ -118,4 +118,40 @@ void rejection_caught_by_await(Loop& loop) {
   say("main");
 }
 
+Task<> next_in_line_child(Loop& loop) {
+  (void)loop;
+  co_await nullptr;
+  say("child");
+}
+
+Task<> next_in_line_inner(Loop& loop) {
+  (void)loop;
+  say("inner 1");
+  co_await nullptr;
+  say("inner 2");
+}
+
+Task<> next_in_line_parent(Loop& loop) {
+  say("parent 1");
+  co_await nullptr;  // behind the microtask queued first: goes round the queue
+  say("parent 2");
+  co_await nullptr;  // inner's turn is queued: round again
+  say("parent 3");
+  loop.next_tick([] { say("tick from parent"); });
+  co_await nullptr;  // nothing else queued: taken in place, still before the tick
+  say("parent 4");
+  spawn(next_in_line_child(loop));
+  co_await nullptr;  // the child's turn is queued first
+  say("parent 5");
+}
+
+void await_next_in_line(Loop& loop) {
+  loop.queue_microtask([&loop] {
+    spawn(next_in_line_inner(loop));
+    say("after inner()");
+  });
+  spawn(next_in_line_parent(loop));
+  say("main");
+}
+
 }  // namespace ordering

@@ -15,5 +15,6 @@ void microtask_tick_interleave(osn::loop::Loop& loop);
 void await_chain_vs_then_chain(osn::loop::Loop& loop);
 void await_timer_vs_immediate(osn::loop::Loop& loop);
 void rejection_caught_by_await(osn::loop::Loop& loop);
+void await_next_in_line(osn::loop::Loop& loop);
 
 }  // namespace ordering

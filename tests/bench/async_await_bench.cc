@@ -3,6 +3,10 @@
 // 1. await_resolved: one Task doing 1,000,000 `co_await i` (Node: `for (...) await i`), each
 //    one microtask turn; against callback_hop: a chain of 1,000,000 queue_microtask hops, each
 //    queuing the next. Bar: a co_await costs at most 1.5x a callback hop.
+//    await_resolved_2frames: the same million awaits shared by two frames taking turns, so
+//    every turn goes through the microtask ring (with one frame the turn is taken in place:
+//    loop/frame.h). Each figure also in CPU time (_cpu_ns), which a loaded machine disturbs
+//    far less than wall time.
 // 2. await_sleep0: 100,000 frames each doing `co_await sleep(loop, 0)` (a timer round trip:
 //    insert, fire, resume); against callback_timer0: 100,000 set_timeout(0, cb).
 // Allocations are counted by replacing operator new: after the first warm-up the resolved
@@ -13,6 +17,7 @@
 #include <cstdlib>
 #include <functional>
 #include <new>
+#include <string>
 #include <vector>
 
 #include "loop/loop.h"
@@ -53,23 +58,34 @@ Task<> await_resolved(Loop& loop, uint64_t n, uint64_t* sum) {
   for (uint64_t i = 0; i < n; ++i) *sum += co_await i;
 }
 
-void bench_resolved(uint64_t n) {
+// `frames` frames share the n awaits. With one, each await's turn is the next microtask and
+// is taken in place (frame.h, suspend_for_one_turn); with two, the other frame is always
+// queued, so every turn goes round the ring: push, pop, resume.
+void bench_resolved(const char* name, uint64_t n, uint64_t frames) {
   Loop loop;
   uint64_t sum = 0;
   {  // warm-up: the microtask queue's vectors reach their size
-    Task<> warm = await_resolved(loop, 1000, &sum);
+    std::vector<Task<>> warm;
+    for (uint64_t f = 0; f < frames; ++f) warm.push_back(await_resolved(loop, 1000, &sum));
     loop.run();
   }
+  std::vector<Task<>> tasks;
+  tasks.reserve(frames);
   uint64_t before = allocations();
   uint64_t t0 = bench::wall_ns();
-  Task<> t = await_resolved(loop, n, &sum);
+  uint64_t c0 = bench::cpu_ns();
+  for (uint64_t f = 0; f < frames; ++f) tasks.push_back(await_resolved(loop, n / frames, &sum));
   uint64_t after_frame = allocations();
   loop.run();
+  uint64_t c1 = bench::cpu_ns();
   uint64_t t1 = bench::wall_ns();
   uint64_t during = allocations() - after_frame;
-  bench::report("await_resolved_ns", double(t1 - t0) / double(n), "ns/await");
-  bench::report("await_resolved_frame_allocations", double(after_frame - before), "allocs");
-  bench::report("await_resolved_allocations_per_await", double(during) / double(n), "allocs");
+  std::string metric = name;
+  bench::report((metric + "_ns").c_str(), double(t1 - t0) / double(n), "ns/await");
+  bench::report((metric + "_cpu_ns").c_str(), double(c1 - c0) / double(n), "cpu-ns/await");
+  bench::report((metric + "_frame_allocations").c_str(), double(after_frame - before) / double(frames),
+                "allocs/frame");
+  bench::report((metric + "_allocations_per_await").c_str(), double(during) / double(n), "allocs");
   if (sum == 0) std::abort();
 }
 
@@ -91,10 +107,13 @@ void bench_callback_hop(uint64_t n) {
   left = n;
   uint64_t before = allocations();
   uint64_t t0 = bench::wall_ns();
+  uint64_t c0 = bench::cpu_ns();
   loop.queue_microtask(Hop{&loop, &left});
   loop.run();
+  uint64_t c1 = bench::cpu_ns();
   uint64_t t1 = bench::wall_ns();
   bench::report("callback_hop_ns", double(t1 - t0) / double(n), "ns/hop");
+  bench::report("callback_hop_cpu_ns", double(c1 - c0) / double(n), "cpu-ns/hop");
   bench::report("callback_hop_allocations_per_hop", double(allocations() - before) / double(n),
                 "allocs");
 }
@@ -144,7 +163,8 @@ int main(int argc, char** argv) {
   uint64_t hops = bench::scaled(1'000'000, scale);
   uint64_t sleeps = bench::scaled(100'000, scale);
   bench_callback_hop(hops);
-  bench_resolved(hops);
+  bench_resolved("await_resolved", hops, 1);
+  bench_resolved("await_resolved_2frames", hops, 2);
   bench_callback_timer0(sleeps);
   bench_sleep0(sleeps);
   return 0;

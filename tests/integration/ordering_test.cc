@@ -48,6 +48,9 @@ constexpr Scenario kScenarios[] = {
     {"await-chain-vs-then-chain", "await 1\nthen 1\nawait 2\nthen 2\nawait 3\nthen 3\n"},
     {"await-timer-vs-immediate", "sleep start\nimmediate\nslept\ntimeout after\n"},
     {"rejection-caught-by-await", "main\nnextTick\ncaught ENOENT\n"},
+    {"await-next-in-line",
+     "parent 1\nmain\ninner 1\nafter inner()\nparent 2\ninner 2\nparent 3\nparent 4\nchild\n"
+     "parent 5\ntick from parent\n"},
 };
 
 // A scenario, and the pool's spin mode to run it in ("0" off, "1" on).

@@ -17,5 +17,8 @@ run_async_vs_node() {
   peer_alternate osnode "$BUILD/bench/async_await_bench $BENCH_SCALE_ARG" \
     node "node $PEER_DIR/async_await.js $BENCH_SCALE_ARG"
   peer_compare await_resolved_ns lower
+  peer_compare await_resolved_cpu_ns lower
+  peer_compare await_resolved_2frames_ns lower
+  peer_compare await_resolved_2frames_cpu_ns lower
   peer_compare await_sleep0_ns lower
 }

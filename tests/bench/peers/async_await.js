@@ -1,6 +1,8 @@
 // tests/bench/peers/async_await.js — Node's side of tests/bench/async_await_bench.cc.
-// The same workloads, the same names: 1,000,000 `await i` in one async function, and 100,000
-// concurrent `await setTimeout(0)` (timers/promises). Usage: node async_await.js [SCALE]
+// The same workloads, the same names: 1,000,000 `await i` in one async function (and shared by
+// two taking turns), and 100,000 concurrent `await setTimeout(0)` (timers/promises). CPU time
+// (_cpu_ns) is process.cpuUsage(): all of node's threads, its GC helpers included.
+// Usage: node async_await.js [SCALE]
 'use strict';
 const { setTimeout: sleep } = require('timers/promises');
 
@@ -16,11 +18,18 @@ async function awaitResolved(n) {
 
 async function main() {
   const hops = scaled(1e6), sleeps = scaled(1e5);
-  await awaitResolved(1000);  // warm-up, as ours
-  let t0 = process.hrtime.bigint();
-  await awaitResolved(hops);
-  let t1 = process.hrtime.bigint();
-  report('await_resolved_ns', Number(t1 - t0) / hops, 'ns/await');
+  // frames async functions share the awaits (2: they take turns, as ours with 2 frames).
+  const resolved = async (name, frames) => {
+    await Promise.all(Array.from({ length: frames }, () => awaitResolved(1000)));  // warm-up
+    const t0 = process.hrtime.bigint(), c0 = process.cpuUsage();
+    await Promise.all(Array.from({ length: frames }, () => awaitResolved(hops / frames)));
+    const c = process.cpuUsage(c0), t1 = process.hrtime.bigint();
+    report(`${name}_ns`, Number(t1 - t0) / hops, 'ns/await');
+    report(`${name}_cpu_ns`, ((c.user + c.system) * 1000) / hops, 'cpu-ns/await');
+  };
+  await resolved('await_resolved', 1);
+  await resolved('await_resolved_2frames', 2);
+  let t0, t1;
 
   await Promise.all(Array.from({ length: 1000 }, () => sleep(0)));
   t0 = process.hrtime.bigint();
