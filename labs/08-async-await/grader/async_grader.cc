@@ -286,17 +286,22 @@ GRADED_TEST(Lab08Pool, AFrameDestroyedWhileItsWorkRunsIsNeverResumedAndLeaksNoth
   long before = live_blocks();
   bool resumed = false;
   std::atomic<bool> work_ran{false};
+  std::atomic<bool> frame_gone{false};
   {
     Loop loop;
-    auto body = [](Loop& loop, bool* resumed, std::atomic<bool>* ran) -> Task<> {
-      (void)co_await osn::pool::promises::work<int>(loop, [ran]() -> osn::kio::Result<int> {
+    auto body = [](Loop& loop, bool* resumed, std::atomic<bool>* ran,
+                   std::atomic<bool>* gone) -> Task<> {
+      (void)co_await osn::pool::promises::work<int>(loop, [ran, gone]() -> osn::kio::Result<int> {
         ran->store(true);
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        // Finish only after the loop thread has destroyed the frame (bounded: ~10 s), so the
+        // completion always arrives after the destruction, however late the loop wakes.
+        for (int i = 0; i < 10'000 && !gone->load(); ++i)
+          std::this_thread::sleep_for(std::chrono::milliseconds(1));
         return 1;
       });
       *resumed = true;
     };
-    auto t = std::make_unique<Task<>>(body(loop, &resumed, &work_ran));
+    auto t = std::make_unique<Task<>>(body(loop, &resumed, &work_ran, &frame_gone));
     // Destroy the frame only once a pool thread has started its work (a slow machine or TSan
     // may take longer than any fixed delay), so the work is running, not cancelled.
     bool destroyed = false;
@@ -304,6 +309,7 @@ GRADED_TEST(Lab08Pool, AFrameDestroyedWhileItsWorkRunsIsNeverResumedAndLeaksNoth
       if (!destroyed && work_ran.load()) {
         t.reset();
         destroyed = true;
+        frame_gone.store(true);
       }
     });
     run_until(loop, [&] { return destroyed; });
