@@ -1,0 +1,111 @@
+// http/plain_scan.h — the three scans in portable C++, inlined where they are called: a word
+// at a time (SWAR, "SIMD within a register": 8 bytes per step in one uint64_t) for tokens and
+// field values, the byte table for request-targets (short, and full of '/', '.', '?', '=').
+//
+// What every CPU runs when no vector set is chosen (OSN_PARSER_SIMD=0, or a CPU that is not
+// x86-64), so it must not be slow: no call through a pointer (http/wide_scan.h calls these
+// inline when the plain set is chosen), and no per-byte table lookup over the long runs.
+//
+// A token (a method, a field name) is mostly letters, digits and '-'. That test is exact per
+// byte on 8 bytes at once with no carry leaving a byte: on a = x & 0x7F per byte,
+//   a >= lo  is the high bit of  a + (0x80 - lo)            (at most 0x7F + 0x80: no carry)
+// letters are (a | 0x20) in ['a', 'z'], digits a in ['0', '9'], '-' is a == 0x2D, and a byte
+// with its high bit set is none of them. The lowest byte that is none of them is then asked
+// of the byte table: if it is another tchar ('.', '_', '!', ...) the scan goes on after it.
+//
+// A field value ends at a byte u with (u < 0x20 and u != HTAB) or u == 0x7F. Two classic
+// word tricks test 8 bytes at once, with ONES = 0x01 in every byte and HIGH = 0x80 in every
+// byte ("Bit Twiddling Hacks": haszero / hasless):
+//   some byte < 0x20:  (x - 0x20 * ONES) & ~x & HIGH        != 0
+//   some byte == DEL:  ((x ^ 0x7F * ONES) - ONES) & ~x & HIGH != 0
+// A byte below the bound borrows, and the borrow can mark bytes ABOVE it falsely, never below:
+// so the lowest set bit (counted in memory order: little endian, std::countr_zero / 8) is the
+// first control byte or DEL exactly. HTAB is one of them, so a hit on HTAB goes on after it
+// (rare in values). Two subtractions, one XOR and three logic operations per 8 bytes, two words
+// per step with one branch, against 16 table loads and 16 branches. tests/http/wide_scan_test.cc checks it against the byte table
+// on every byte and offset.
+// Invariant: never reads at or past `end` (whole words inside [p, end), then byte by byte).
+#pragma once
+
+#include <bit>
+#include <cstdint>
+#include <cstring>
+
+#include "http/char_class.h"
+
+namespace osn::http::plain {
+
+inline const char* target_end(const char* p, const char* end) {
+  while (p < end && is_target_char(*p)) ++p;
+  return p;
+}
+
+constexpr bool ends_field_value(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return (u < 0x20 && u != '\t') || u == 0x7F;
+}
+
+namespace detail {
+constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+constexpr std::uint64_t kHigh = 0x8080808080808080ull;
+
+// Lowest set bit: the first byte that is a control character (HTAB included) or DEL.
+constexpr std::uint64_t controls_or_del(std::uint64_t x) {
+  return ((x - 0x20 * kOnes) | ((x ^ 0x7F * kOnes) - kOnes)) & ~x & kHigh;
+}
+
+inline std::uint64_t load_word(const char* p) {
+  std::uint64_t word;
+  std::memcpy(&word, p, sizeof word);  // one unaligned load; no alignment or aliasing rule broken
+  // Make byte 0 of memory the low byte, so the lowest set bit is the first hit in memory.
+  if constexpr (std::endian::native == std::endian::big) word = __builtin_bswap64(word);
+  return word;
+}
+
+// High bit of each byte: that byte (below 0x80 once masked) is >= lo.
+constexpr std::uint64_t at_least(std::uint64_t low7, unsigned lo) { return low7 + (0x80 - lo) * kOnes; }
+
+// High bit of each byte: that byte is not a letter, a digit or '-'.
+constexpr std::uint64_t not_alnum_or_dash(std::uint64_t x) {
+  const std::uint64_t a = x & (0x7F * kOnes);
+  const std::uint64_t folded = a | (0x20 * kOnes);  // 'A'..'Z' -> 'a'..'z'
+  const std::uint64_t letter = at_least(folded, 'a') & ~at_least(folded, 'z' + 1);
+  const std::uint64_t digit = at_least(a, '0') & ~at_least(a, '9' + 1);
+  const std::uint64_t dash = ~at_least(a ^ ('-' * kOnes), 1);  // a ^ '-' == 0
+  return ~((letter | digit | dash) & ~x) & kHigh;
+}
+}  // namespace detail
+
+// First byte in [p, end) that is not a tchar: 8 bytes a step over letters, digits and '-'.
+inline const char* token_end(const char* p, const char* end) {
+  while (end - p >= 8) {
+    if (const std::uint64_t others = detail::not_alnum_or_dash(detail::load_word(p))) {
+      p += std::countr_zero(others) / 8;
+      if (!is_tchar(*p)) return p;
+      ++p;  // another tchar ('.', '_', ...): go on after it
+      continue;
+    }
+    p += 8;
+  }
+  while (p < end && is_tchar(*p)) ++p;
+  return p;
+}
+
+inline const char* field_value_end(const char* p, const char* end) {
+  // 16 bytes (two words) per step and one branch; a hit is then placed in its word.
+  while (end - p >= 16) {
+    const std::uint64_t first = detail::controls_or_del(detail::load_word(p));
+    const std::uint64_t second = detail::controls_or_del(detail::load_word(p + 8));
+    if ((first | second) != 0) {
+      p += first != 0 ? std::countr_zero(first) / 8 : 8 + std::countr_zero(second) / 8;
+      if (*p != '\t') return p;
+      ++p;  // HTAB is allowed in a value: go on after it
+      continue;
+    }
+    p += 16;
+  }
+  while (p < end && !ends_field_value(*p)) ++p;
+  return p;
+}
+
+}  // namespace osn::http::plain
