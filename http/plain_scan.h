@@ -1,17 +1,18 @@
-// http/plain_scan.h — the three scans in portable C++, inlined where they are called: a word
-// at a time (SWAR, "SIMD within a register": 8 bytes per step in one uint64_t) for tokens and
-// field values, the byte table for request-targets (short, and full of '/', '.', '?', '=').
+// http/plain_scan.h — the three scans in portable C++, inlined where they are called, each a
+// word at a time (SWAR, "SIMD within a register": 8 bytes per step in one uint64_t).
 //
 // What every CPU runs when no vector set is chosen (OSN_PARSER_SIMD=0, or a CPU that is not
 // x86-64), so it must not be slow: no call through a pointer (http/wide_scan.h calls these
 // inline when the plain set is chosen), and no per-byte table lookup over the long runs.
 //
-// A token (a method, a field name) is mostly letters, digits and '-'. That test is exact per
-// byte on 8 bytes at once with no carry leaving a byte: on a = x & 0x7F per byte,
+// A token (a method, a field name) is mostly letters, digits, '-' and '.'; a request-target
+// mostly letters, digits and "-./_". Those tests are exact per byte on 8 bytes at once, with
+// no carry leaving a byte: on a = x & 0x7F per byte,
 //   a >= lo  is the high bit of  a + (0x80 - lo)            (at most 0x7F + 0x80: no carry)
-// letters are (a | 0x20) in ['a', 'z'], digits a in ['0', '9'], '-' is a == 0x2D, and a byte
-// with its high bit set is none of them. The lowest byte that is none of them is then asked
-// of the byte table: if it is another tchar ('.', '_', '!', ...) the scan goes on after it.
+// letters are (a | 0x20) in ['a', 'z'], the rest one or two ranges, and a byte with its high
+// bit set is none of them. The lowest byte that is none of them is then asked of the byte
+// table (http/char_class.h): if it is in the class all the same ('_' or '!' in a token, '?'
+// or '=' in a target) the scan goes on after it.
 //
 // A field value ends at a byte u with (u < 0x20 and u != HTAB) or u == 0x7F. Two classic
 // word tricks test 8 bytes at once, with ONES = 0x01 in every byte and HIGH = 0x80 in every
@@ -34,11 +35,6 @@
 #include "http/char_class.h"
 
 namespace osn::http::plain {
-
-inline const char* target_end(const char* p, const char* end) {
-  while (p < end && is_target_char(*p)) ++p;
-  return p;
-}
 
 constexpr bool ends_field_value(char c) {
   const auto u = static_cast<unsigned char>(c);
@@ -64,31 +60,46 @@ inline std::uint64_t load_word(const char* p) {
 
 // High bit of each byte: that byte (below 0x80 once masked) is >= lo.
 constexpr std::uint64_t at_least(std::uint64_t low7, unsigned lo) { return low7 + (0x80 - lo) * kOnes; }
-
-// High bit of each byte: that byte is not a letter, a digit or '-'.
-constexpr std::uint64_t not_alnum_or_dash(std::uint64_t x) {
-  const std::uint64_t a = x & (0x7F * kOnes);
-  const std::uint64_t folded = a | (0x20 * kOnes);  // 'A'..'Z' -> 'a'..'z'
-  const std::uint64_t letter = at_least(folded, 'a') & ~at_least(folded, 'z' + 1);
-  const std::uint64_t digit = at_least(a, '0') & ~at_least(a, '9' + 1);
-  const std::uint64_t dash = ~at_least(a ^ ('-' * kOnes), 1);  // a ^ '-' == 0
-  return ~((letter | digit | dash) & ~x) & kHigh;
+// High bit of each byte: lo <= that byte <= hi.
+constexpr std::uint64_t in_range(std::uint64_t low7, unsigned lo, unsigned hi) {
+  return at_least(low7, lo) & ~at_least(low7, hi + 1);
 }
-}  // namespace detail
 
-// First byte in [p, end) that is not a tchar: 8 bytes a step over letters, digits and '-'.
-inline const char* token_end(const char* p, const char* end) {
+// High bit of each byte: that byte is not a letter and not in [lo1, hi1] or [lo2, hi2].
+constexpr std::uint64_t not_letter_or(std::uint64_t x, unsigned lo1, unsigned hi1, unsigned lo2, unsigned hi2) {
+  const std::uint64_t a = x & (0x7F * kOnes);
+  const std::uint64_t letter = in_range(a | (0x20 * kOnes), 'a', 'z');  // 'A'..'Z' folded to 'a'..'z'
+  return ~((letter | in_range(a, lo1, hi1) | in_range(a, lo2, hi2)) & ~x) & kHigh;
+}
+// Not a letter, a digit, '-' or '.': the bytes of almost every token.
+constexpr std::uint64_t not_common_token_byte(std::uint64_t x) { return not_letter_or(x, '0', '9', '-', '.'); }
+// Not a letter, a digit, '-', '.', '/' or '_': the bytes of almost every request-target path.
+constexpr std::uint64_t not_common_target_byte(std::uint64_t x) { return not_letter_or(x, '-', '9', '_', '_'); }
+
+// Word steps over the common bytes; the first other byte is asked of the byte table, and if
+// it is in the class too the scan goes on after it.
+template <std::uint64_t (*kNotCommon)(std::uint64_t), bool (*kInClass)(char)>
+inline const char* class_end(const char* p, const char* end) {
   while (end - p >= 8) {
-    if (const std::uint64_t others = detail::not_alnum_or_dash(detail::load_word(p))) {
+    if (const std::uint64_t others = kNotCommon(load_word(p))) {
       p += std::countr_zero(others) / 8;
-      if (!is_tchar(*p)) return p;
-      ++p;  // another tchar ('.', '_', ...): go on after it
+      if (!kInClass(*p)) return p;
+      ++p;
       continue;
     }
     p += 8;
   }
-  while (p < end && is_tchar(*p)) ++p;
+  while (p < end && kInClass(*p)) ++p;
   return p;
+}
+}  // namespace detail
+
+// First byte in [p, end) that is not a tchar / not a target byte: 8 bytes a step.
+inline const char* token_end(const char* p, const char* end) {
+  return detail::class_end<detail::not_common_token_byte, is_tchar>(p, end);
+}
+inline const char* target_end(const char* p, const char* end) {
+  return detail::class_end<detail::not_common_target_byte, is_target_char>(p, end);
 }
 
 inline const char* field_value_end(const char* p, const char* end) {
