@@ -6,7 +6,8 @@
 // with a fresh parser, the way a server parses one request per connection read; the median of
 // 7 runs is printed as `bench: NAME VALUE UNIT`. The scan in use is printed first ("avx2",
 // "ssse3", "sse2" or "plain"; OSN_PARSER_SIMD=0 / sse2 / ssse3 / avx2 choose). Compare against
-// picohttpparser on the same machine (docs/http.md says how). Work scales with argv[1] or BENCH_SCALE (bench_common.h).
+// picohttpparser on the same machine (docs/http.md says how). Work scales with argv[1] or
+// BENCH_SCALE (bench_common.h).
 #include <algorithm>
 #include <array>
 #include <cstdio>
