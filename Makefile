@@ -209,7 +209,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_CXX     ?= clang++
 FUZZ_FLAGS   := -std=c++20 -O1 -g -I. -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 # Only the pure parser: the server files in http/ need the loop and kernel-io.
-FUZZ_PARSER  := wide_scan wide_scan_avx2 status request_line header_fields chunked_decoder framing parser
+FUZZ_PARSER  := wide_scan wide_scan_avx2 wide_scan_sse2 status request_line header_fields chunked_decoder framing parser
 FUZZ_SRCS    := tests/fuzz/http_parser_fuzz.cc $(patsubst %,http/%.cc,$(FUZZ_PARSER)) tests/support/http_outcome.cc tests/support/guard_page.cc
 build-fuzz/http_parser_fuzz: $(FUZZ_SRCS) $(wildcard http/*.h tests/support/*.h)
 	@mkdir -p build-fuzz/corpus

@@ -4,7 +4,8 @@
 // obs-fold (a line starting with SP/HTAB) is refused rather than unfolded, whitespace between
 // name and colon is refused (RFC 9112 §5.1 says MUST), control characters in values are
 // refused, lines end with CRLF only. Names and values are scanned with the wide scans
-// (http/wide_scan.h: 32 bytes at a time where the CPU has AVX2, the byte table otherwise).
+// (http/wide_scan.h: 32 bytes at a time with AVX2, 16 with SSSE3 or SSE2, and 8 — one
+// uint64_t word — in the portable plain scans every other CPU runs).
 #include "http/header_fields.h"
 
 #include "http/char_class.h"

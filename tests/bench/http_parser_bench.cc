@@ -4,9 +4,10 @@
 // afresh here), picohttpparser's own 703-byte request byte for byte (so the two parsers can be
 // compared on the same bytes), and the smallest useful one. Each run parses the request N times
 // with a fresh parser, the way a server parses one request per connection read; the median of
-// 7 runs is printed as `bench: NAME VALUE UNIT`. The scan in use is printed first ("avx2" or
-// "plain"; OSN_PARSER_SIMD=0 forces plain). Compare against picohttpparser on the same machine
-// (docs/http.md says how). Work scales with argv[1] or BENCH_SCALE (bench_common.h).
+// 7 runs is printed as `bench: NAME VALUE UNIT`. The scan in use is printed first ("avx2",
+// "ssse3", "sse2" or "plain"; OSN_PARSER_SIMD=0 / sse2 / ssse3 / avx2 choose). Compare against
+// picohttpparser on the same machine (docs/http.md says how). Work scales with argv[1] or
+// BENCH_SCALE (bench_common.h).
 #include <algorithm>
 #include <array>
 #include <cstdio>

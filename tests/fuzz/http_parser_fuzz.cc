@@ -1,6 +1,6 @@
 // tests/fuzz/http_parser_fuzz.cc — libFuzzer target: the parser never crashes, and however the
-// input is cut, and whichever scan runs (plain loops or AVX2, http/wide_scan.h), the result is
-// the same.
+// input is cut, and whichever scan runs (plain loops, SSE2, SSSE3 or AVX2, http/wide_scan.h),
+// the result is the same.
 //
 // The first two bytes of the fuzz input choose the cut points (one cut, and a stride for a
 // many-piece feed) and the vector scan; the rest is the request bytes. Small limits make 413/414/431 reachable.
@@ -19,8 +19,10 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 2) return 0;
-  // The vector set under test: AVX2 or SSSE3 (plain where the CPU has neither).
-  const osn::http::ScanMode vector_mode = data[1] & 0x80 ? osn::http::ScanMode::kSsse3 : osn::http::ScanMode::kAvx2;
+  // The vector set under test: AVX2, SSSE3 or SSE2 (plain where the CPU lacks it).
+  const osn::http::ScanMode vector_mode = data[1] & 0x80   ? osn::http::ScanMode::kSsse3
+                                          : data[1] & 0x40 ? osn::http::ScanMode::kSse2
+                                                           : osn::http::ScanMode::kAvx2;
   osn::http::set_scan_mode(vector_mode);
   const std::string_view input(reinterpret_cast<const char*>(data) + 2, size - 2);
   osn::http::ParserLimits limits;

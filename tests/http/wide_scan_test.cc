@@ -48,6 +48,7 @@ bool cpu_has(const char* feature) {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
   if (std::string_view(feature) == "avx2") return __builtin_cpu_supports("avx2");
   if (std::string_view(feature) == "ssse3") return __builtin_cpu_supports("ssse3");
+  if (std::string_view(feature) == "sse2") return true;  // part of x86-64 itself
 #endif
   (void)feature;
   return false;
@@ -56,10 +57,11 @@ bool cpu_has(const char* feature) {
 std::string best_kernels_name() {
   if (cpu_has("avx2")) return "avx2";
   if (cpu_has("ssse3")) return "ssse3";
+  if (cpu_has("sse2")) return "sse2";
   return "plain";
 }
 
-constexpr ScanMode kEveryKernelSet[] = {ScanMode::kPlain, ScanMode::kSsse3, ScanMode::kAvx2};
+constexpr ScanMode kEveryKernelSet[] = {ScanMode::kPlain, ScanMode::kSse2, ScanMode::kSsse3, ScanMode::kAvx2};
 
 // Restores the environment's choice when a test that forced one ends.
 struct ScanModeGuard {
@@ -70,6 +72,7 @@ TEST(WideScan, PlainAndBestAreTheKernelsAsked) {
   ScanModeGuard restore;
   EXPECT_EQ(set_scan_mode(ScanMode::kPlain), "plain");
   EXPECT_EQ(scan_kernels_name(), "plain");
+  EXPECT_EQ(set_scan_mode(ScanMode::kSse2), cpu_has("sse2") ? "sse2" : "plain");
   EXPECT_EQ(set_scan_mode(ScanMode::kSsse3), cpu_has("ssse3") ? "ssse3" : "plain");
   EXPECT_EQ(set_scan_mode(ScanMode::kAvx2), cpu_has("avx2") ? "avx2" : "plain");
   EXPECT_EQ(set_scan_mode(ScanMode::kBest), best_kernels_name());
@@ -83,6 +86,7 @@ TEST(WideScan, TheEnvironmentChoosesTheScan) {
   const std::string_view setting = env != nullptr ? env : "";
   std::string expected = best_kernels_name();
   if (setting == "0") expected = "plain";
+  if (setting == "sse2") expected = cpu_has("sse2") ? "sse2" : "plain";
   if (setting == "ssse3") expected = cpu_has("ssse3") ? "ssse3" : "plain";
   if (setting == "avx2") expected = cpu_has("avx2") ? "avx2" : "plain";
   EXPECT_EQ(set_scan_mode(ScanMode::kAuto), expected);
@@ -162,6 +166,16 @@ TEST(WideScan, TheEnvironmentCanAskForSsse3) {
   const test::ProgramResult r =
       test::run_program("/proc/self/exe", {"--gtest_filter=WideScan.TheEnvironmentChoosesTheScan"},
                         test::RunOptions::with_env({"OSN_PARSER_SIMD=ssse3"}));
+  ASSERT_TRUE(r.finished);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(r.err.find("OSN_PARSER_SIMD must be"), std::string::npos) << r.err;
+}
+
+TEST(WideScan, TheEnvironmentCanAskForSse2) {
+  if (std::getenv("OSN_PARSER_SIMD") != nullptr) GTEST_SKIP() << "already a run with OSN_PARSER_SIMD set";
+  const test::ProgramResult r =
+      test::run_program("/proc/self/exe", {"--gtest_filter=WideScan.TheEnvironmentChoosesTheScan"},
+                        test::RunOptions::with_env({"OSN_PARSER_SIMD=sse2"}));
   ASSERT_TRUE(r.finished);
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(r.err.find("OSN_PARSER_SIMD must be"), std::string::npos) << r.err;
