@@ -13,7 +13,6 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -96,6 +95,56 @@ std::vector<std::string> backticked(const std::string& cell) {
   return spans;
 }
 
+bool all_of_chars(const std::string& s, const char* allowed) {
+  return !s.empty() && s.find_first_not_of(allowed) == std::string::npos;
+}
+
+// `loop/timers.cc`, `pool/crypto/`, `examples/hello`: a folder, a slash, more.
+bool path_like(const std::string& s) {
+  const size_t slash = s.find('/');
+  return slash != std::string::npos && slash > 0 &&
+         all_of_chars(s.substr(0, slash), "abcdefghijklmnopqrstuvwxyz0123456789_-") &&
+         all_of_chars(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-/");
+}
+
+// `backend_poll.cc`, `watchdog.h`: a file name alone.
+bool file_like(const std::string& s) {
+  for (const char* ext : {".h", ".cc"}) {
+    const std::string e = ext;
+    if (s.size() > e.size() && s.compare(s.size() - e.size(), e.size(), e) == 0 &&
+        all_of_chars(s.substr(0, s.size() - e.size()), "abcdefghijklmnopqrstuvwxyz0123456789_"))
+      return true;
+  }
+  return false;
+}
+
+struct Token {
+  std::string name;  // `Primary::fork_worker`, `run_cluster`
+  size_t end;        // where it ends in the span
+};
+
+// The identifiers of a span, with `::` kept inside qualified names.
+std::vector<Token> identifiers(const std::string& span) {
+  const auto head = [](char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; };
+  const auto tail = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  std::vector<Token> tokens;
+  for (size_t i = 0; i < span.size();) {
+    if (!head(span[i]) || (i > 0 && tail(span[i - 1]))) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    for (;;) {
+      while (j < span.size() && tail(span[j])) ++j;
+      if (j + 2 < span.size() && span[j] == ':' && span[j + 1] == ':' && head(span[j + 2])) j += 2;
+      else break;
+    }
+    tokens.push_back({span.substr(i, j - i), j});
+    i = j;
+  }
+  return tokens;
+}
+
 // Every source file of the layers and the examples, with its text: the code a row names.
 class KeywordsTest : public ::testing::Test {
  protected:
@@ -149,9 +198,7 @@ class KeywordsTest : public ::testing::Test {
 
   // What is wrong with one backticked span of the code column ("" if it names real code).
   std::string check_span(const std::string& span) const {
-    static const std::regex path_like(R"(^[a-z0-9_-]+(/[A-Za-z0-9_.-]*)+$)");
-    static const std::regex file_like(R"(^[a-z0-9_]+\.(h|cc)$)");
-    if (std::regex_match(span, path_like)) {
+    if (path_like(span)) {
       // `loop/task_queues.h/.cc`: both the header and the source.
       const size_t both = span.find(".h/.cc");
       if (both != std::string::npos) {
@@ -162,34 +209,31 @@ class KeywordsTest : public ::testing::Test {
       }
       return fs::exists(root_ / span) ? "" : span + " does not exist";
     }
-    if (std::regex_match(span, file_like)) return file_named_anywhere(span) ? "" : "no file " + span + " in the tree";
+    if (file_like(span)) return file_named_anywhere(span) ? "" : "no file " + span + " in the tree";
     // A thread name or message prefix such as `osn-pool-N`, `osn.*`: the literal part.
     if (span.find('-') != std::string::npos || span.find(".*") != std::string::npos) {
       std::string literal = span;
       while (!literal.empty() && (literal.back() == 'N' || literal.back() == '*')) literal.pop_back();
       return literal_anywhere(literal) ? "" : "\"" + literal + "\" appears in no source";
     }
-    static const std::regex ident(R"([A-Za-z_][A-Za-z0-9_]*(::[A-Za-z_][A-Za-z0-9_]*)*)");
     std::string problems;
-    for (auto it = std::sregex_iterator(span.begin(), span.end(), ident); it != std::sregex_iterator(); ++it) {
-      const std::string name = it->str();
+    const std::vector<Token> tokens = identifiers(span);
+    for (size_t t = 0; t < tokens.size(); ++t) {
+      const std::string& name = tokens[t].name;
       const size_t sep = name.rfind("::");
-      if (sep != std::string::npos) {
-        std::string outer = name.substr(0, sep);
-        if (const size_t up = outer.rfind("::"); up != std::string::npos) outer = outer.substr(up + 2);
-        if (!qualified_exists(outer, name.substr(sep + 2))) problems += " " + name;
-        // `RedisSessionStore::load/save`: the member after the slash belongs to the same class.
-        const size_t after = it->position() + name.size();
-        if (after < span.size() && span[after] == '/') {
-          std::smatch next;
-          const std::string rest = span.substr(after + 1);
-          if (std::regex_search(rest, next, ident) && next.position() == 0 && !qualified_exists(outer, next.str()))
-            problems += " " + outer + "::" + next.str();
-          ++it;
-          if (it == std::sregex_iterator()) break;
-        }
-      } else if (!word_anywhere(name)) {
-        problems += " " + name;
+      if (sep == std::string::npos) {
+        if (!word_anywhere(name)) problems += " " + name;
+        continue;
+      }
+      std::string outer = name.substr(0, sep);
+      if (const size_t up = outer.rfind("::"); up != std::string::npos) outer = outer.substr(up + 2);
+      if (!qualified_exists(outer, name.substr(sep + 2))) problems += " " + name;
+      // `RedisSessionStore::load/save`: the member after the slash belongs to the same class.
+      const size_t after = tokens[t].end;
+      if (after < span.size() && span[after] == '/' && t + 1 < tokens.size() && tokens[t + 1].end > after + 1 &&
+          tokens[t + 1].end - tokens[t + 1].name.size() == after + 1) {
+        ++t;
+        if (!qualified_exists(outer, tokens[t].name)) problems += " " + outer + "::" + tokens[t].name;
       }
     }
     return problems.empty() ? "" : "not in any source:" + problems;
@@ -223,13 +267,14 @@ TEST_F(KeywordsTest, EveryNameInTheCodeColumnExists) {
 
 TEST_F(KeywordsTest, EveryRowNamesARealLabOrNone) {
   const std::vector<Row> rows = table_rows(read_text(root_ / "docs" / "keywords.md"));
-  static const std::regex lab_link(R"(\(\.\./(labs/[0-9]{2}-[a-z0-9-]+)/README\.md\))");
   for (const Row& row : rows) {
     ASSERT_GE(row.cells.size(), 5u);
     const std::string& lab = row.cells[4];
-    std::smatch m;
-    if (std::regex_search(lab, m, lab_link)) {
-      EXPECT_TRUE(fs::exists(root_ / m[1].str() / "README.md")) << "docs/keywords.md:" << row.line << ": " << m[1];
+    const size_t at = lab.find("(../labs/");
+    const size_t end = at == std::string::npos ? at : lab.find("/README.md)", at);
+    if (end != std::string::npos) {
+      const std::string folder = lab.substr(at + 4, end - at - 4);  // labs/NN-topic
+      EXPECT_TRUE(fs::exists(root_ / folder / "README.md")) << "docs/keywords.md:" << row.line << ": " << folder;
     } else {
       EXPECT_NE(lab.find("—"), std::string::npos) << "docs/keywords.md:" << row.line << ": the lab column is neither a lab link nor —";
     }
@@ -239,17 +284,21 @@ TEST_F(KeywordsTest, EveryRowNamesARealLabOrNone) {
 // The commands run build/bin/NAME programs: each must be one of our examples or tools.
 TEST_F(KeywordsTest, EveryProgramTheCommandsRunIsOurs) {
   const std::vector<Row> rows = table_rows(read_text(root_ / "docs" / "keywords.md"));
-  static const std::regex program(R"(build/(bin|tests)/([a-z0-9_-]+))");
   int programs = 0;
   for (const Row& row : rows) {
     ASSERT_GE(row.cells.size(), 5u);
     const std::string& command = row.cells[3];
-    for (auto it = std::sregex_iterator(command.begin(), command.end(), program); it != std::sregex_iterator(); ++it) {
-      ++programs;
-      const std::string kind = (*it)[1], name = (*it)[2];
-      const bool ours = kind == "bin" ? fs::is_directory(root_ / "examples" / name)
-                                      : name.size() > 5 && fs::is_directory(root_ / "tests" / name.substr(0, name.size() - 5));
-      EXPECT_TRUE(ours) << "docs/keywords.md:" << row.line << ": build/" << kind << "/" << name << " is built from nothing here";
+    for (const std::string kind : {"bin", "tests"}) {
+      const std::string prefix = "build/" + kind + "/";
+      for (size_t at = command.find(prefix); at != std::string::npos; at = command.find(prefix, at + 1)) {
+        const size_t from = at + prefix.size();
+        const size_t to = command.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-", from);
+        const std::string name = command.substr(from, to == std::string::npos ? std::string::npos : to - from);
+        ++programs;
+        const bool ours = kind == "bin" ? !name.empty() && fs::is_directory(root_ / "examples" / name)
+                                        : name.size() > 5 && fs::is_directory(root_ / "tests" / name.substr(0, name.size() - 5));
+        EXPECT_TRUE(ours) << "docs/keywords.md:" << row.line << ": " << prefix << name << " is built from nothing here";
+      }
     }
   }
   EXPECT_GT(programs, 0);
