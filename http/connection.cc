@@ -7,6 +7,7 @@
 
 #include "http/server.h"
 #include "http/status.h"
+#include "kernel-io/clock.h"
 #include "kernel-io/socket.h"
 
 namespace osn::http {
@@ -110,7 +111,7 @@ void Connection::on_head_complete(size_t head_start, size_t head_bytes) {
   release_body_bytes();
   b_->body.clear();
   if (head.framing != BodyFraming::kNone)
-    body_deadline_ms_ = loop_->now() + server_->options().body_timeout_ms;
+    body_deadline_ms_ = kio::monotonic_ms() + server_->options().body_timeout_ms;  // not the loop's now: connection_deadlines.cc
 
   // Expect: 100-continue — tell the client to send its body now (only when nothing is owed
   // before it: an interim answer must not overtake earlier final ones).

@@ -9,7 +9,7 @@
 // read are dispatched one after another; their Responses wait in line (in_flight_) and leave
 // in request order, even when a later one finishes first. Output of one read batch is written
 // with one system call. One deadline at a time guards the connection (header, idle, body
-// stall, body total, send, shutdown grace, linger); it is a lazy timer: moving the deadline is a store, and the loop timer
+// stall, body total, send, shutdown grace, linger); it is a lazy timer: moving the deadline is a clock read and a store, and the loop timer
 // re-arms itself when it fires early. A parse error is answered with its status and
 // `Connection: close`, then the connection closes — after the answers it already owes.
 // Ownership: the Server owns Connections; a Connection owns its Stream and Responses.

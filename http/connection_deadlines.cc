@@ -8,23 +8,33 @@
 // kernel first (FIONREAD) and spares a connection with bytes waiting; closing it would destroy
 // the request, and closing a socket with unread bytes sends a reset.
 //
+// A deadline is measured from the clock, not from the loop's now. The loop reads the clock once
+// per poll phase (as libuv's uv_now); a callback that blocks makes that now stale for every
+// callback after it in the same batch. A connection answered after the stall would get an idle
+// deadline already in the past, and the next timers phase would close it while its client is
+// still reading the answer — its next request then meets EOF or a reset (the CI failure of
+// stall_sigstop: SIGSTOP taken in the middle of a batch). So set_deadline() reads the clock
+// (clock_gettime through the vDSO, tens of nanoseconds, once per batch); comparing with the
+// loop's now later can only find a deadline not yet due, and the timer re-arms.
+//
 // set_deadline() only stores the new deadline when a timer due no later is already armed;
 // when that timer fires early, on_timer() re-arms it for the rest. So the timer heap is
 // touched about once per timeout period per connection, not once per request.
 #include "http/connection.h"
 #include "http/server.h"
+#include "kernel-io/clock.h"
 #include "kernel-io/io.h"
 #include "kernel-io/socket.h"
 
 namespace osn::http {
 
-// One deadline at a time. Moving it later costs a store: the loop timer, when it fires early,
+// One deadline at a time. Moving it later costs a clock read and a store: the loop timer, when it fires early,
 // re-arms itself for the rest (so a busy keep-alive connection touches the timer heap about
 // once per timeout period, not once per request).
 void Connection::set_deadline(Deadline kind, uint64_t ms) {
   deadline_kind_ = kind;
   if (kind == Deadline::kNone) return;
-  deadline_ms_ = loop_->now() + ms;
+  deadline_ms_ = kio::monotonic_ms() + ms;  // not loop_->now(): it may be stale (see the top)
   if (timer_ != 0 && timer_due_ms_ <= deadline_ms_) return;
   if (timer_ != 0) loop_->clear_timer(timer_);
   timer_ = loop_->set_timeout(ms, [this] {
