@@ -53,6 +53,10 @@ class Connection {
   bool response_output(Response& response);  // bytes were appended; false = slow down
   void response_finished(Response& response);
 
+  // ---- for BodyStream and Response (a body streamed to its handler, http/body_stream.h) ----
+  void body_paused_changed();
+  BodyStream* body_of(const Response& response);
+
  private:
   enum class Deadline : uint8_t { kNone, kHeader, kIdle, kBody, kBodyTotal, kSend, kGrace, kLinger };
 
@@ -66,6 +70,15 @@ class Connection {
   void on_peer_end();
   bool take_body_bytes(std::string_view data);
   void release_body_bytes();
+  void write_error_answer(Response& response, int status, std::string_view reason);
+
+  // a body streamed to its handler (connection_body_stream.cc)
+  bool wants_streamed_body() const;
+  void start_streamed_body();
+  bool deliver_body_piece(std::string_view piece);
+  void finish_streamed_body();
+  void fail_streamed_body(int status, std::string_view reason);
+  bool body_paused() const { return b_ && b_->streaming && b_->body_stream.paused(); }
 
   // the line of responses
   Response& next_response();

@@ -56,7 +56,11 @@ void Connection::choose_deadline() {
   const bool queued = stream_.write_queue_bytes() > 0;
   if (lingering_) return set_deadline(Deadline::kLinger, queued ? o.send_timeout_ms : o.linger_ms);
   if (queued) return set_deadline(Deadline::kSend, o.send_timeout_ms);
-  if (!owes_nothing()) return set_deadline(Deadline::kNone, 0);  // the handler is working
+  // The handler is working: no deadline — unless its body streams (not paused): then the
+  // client's pace is timed as for a buffered body (http/body_stream.h).
+  const bool streaming = b_ && b_->streaming;
+  if (streaming && b_->body_stream.paused()) return set_deadline(Deadline::kNone, 0);
+  if (!owes_nothing() && !streaming) return set_deadline(Deadline::kNone, 0);
   switch (b_ ? b_->parser.state() : ParserState::kIdle) {  // no buffers: idle, nothing received
     case ParserState::kIdle:
       if (!b_ || b_->in_pos == b_->in.size()) {
@@ -123,6 +127,7 @@ void Connection::on_timeout() {
       return close_now();
     case Deadline::kBodyTotal:
       ++stats.body_timeouts;
+      if (b_ && b_->streaming) return fail_streamed_body(408, "the body took longer than body_timeout_ms to arrive");
       return answer_error(408, "the body took longer than body_timeout_ms to arrive");
     case Deadline::kHeader:
       ++stats.header_timeouts;

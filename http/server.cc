@@ -119,6 +119,11 @@ void Server::bury(Connection& connection) {
 
 void Server::reap_closed() { closed_.clear(); }
 
+void Server::stream_bodies(std::function<bool(const Request& head)> wanted, StreamHandler handler) {
+  stream_wanted_ = std::move(wanted);
+  stream_handler_ = std::move(handler);
+}
+
 void Server::shutdown() {
   if (shutting_down_) return;
   shutting_down_ = true;
