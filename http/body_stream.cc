@@ -13,7 +13,7 @@ void BodyStream::start(Connection* connection) {
 }
 
 void BodyStream::pause() {
-  if (!active_ || paused_ || connection_ == nullptr) return;
+  if (!active_ || paused_ || connection_ == nullptr || !on_data_) return;
   paused_ = true;
   connection_->body_paused_changed();
 }

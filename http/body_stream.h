@@ -72,6 +72,10 @@ class BodyStream {
   void finish(std::span<const Header> trailers);
   void fail(int status, std::string_view reason);
   void clear();
+  void discard_rest() {  // the request was answered early: no more pieces, no more pausing
+    on_data_ = nullptr;
+    paused_ = false;
+  }
   // A stream no connection feeds (Router::route: a stream() route given a collected body).
   void start_detached() { start(nullptr); }
   void end_now() { finish({}); }

@@ -229,7 +229,9 @@ bool Connection::response_output(Response& response) {
 void Connection::response_finished(Response& response) {
   if (closed_ || b_->in_flight.empty() || b_->in_flight.front().get() != &response) return;
   advance_line();
-  if (!in_batch_) finish_batch();
+  if (in_batch_) return;
+  if (b_->streaming) return process_input();  // an early answer unpaused the body: parse on
+  finish_batch();
 }
 
 // Retires finished answers from the front of the line and lets the next one write directly.
@@ -238,6 +240,11 @@ void Connection::advance_line() {
     std::unique_ptr<Response> done = std::move(b_->in_flight.front());
     b_->in_flight.erase(b_->in_flight.begin());
     const bool keep_alive = done->keeps_connection();
+    // Answered before its streamed body ended: the rest is read and dropped (never paused).
+    if (b_->streaming && done.get() == b_->stream_response) {
+      b_->body_stream.discard_rest();
+      update_reading();
+    }
     b_->spare.push_back(std::move(done));
     if (!keep_alive) {
       stop_reading_ = true;

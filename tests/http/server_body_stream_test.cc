@@ -221,6 +221,33 @@ TEST(HttpBodyStream, ABodyPausedAfterEveryPieceStillEnds) {
   EXPECT_EQ(big->body, std::to_string(body.size()));
 }
 
+// A handler may answer before its body has ended — here while the stream is paused: the rest is
+// read and dropped, and the connection carries the next request.
+TEST(HttpBodyStream, AnAnswerBeforeTheEndOfAPausedBodyDropsTheRest) {
+  ServerThread server({}, [](const Request&, Response& r) { r.end("collected"); });
+  ASSERT_TRUE(server.ok());
+  ASSERT_TRUE(server.with_server([&](Server& s) {
+    s.stream_bodies([](const Request& head) { return head.path == "/early"; },
+                    [&](const Request&, Response& response, BodyStream& body) {
+                      body.on_data([b = &body, r = &response](std::string_view) {
+                        b->pause();
+                        r->end("enough");
+                      });
+                    });
+  }));
+  const std::string body = pattern(4 << 20);
+  auto client = HttpClient::connect(server.port());
+  ASSERT_TRUE(client.ok());
+  ASSERT_TRUE(client->send(post_head("/early", body.size())));
+  ASSERT_TRUE(client->send(body, 30'000)) << "the rest of the body was not read";
+  auto r = client->read_response(10'000);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "enough");
+  auto next = client->round_trip(post_head("/other", 3) + "abc", 10'000);
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->body, "collected");
+}
+
 TEST(HttpBodyStream, ErrorsMidBodyReachTheHandlerAndAreAnswered) {
   StreamingServer s;
   ASSERT_TRUE(s.ok);
