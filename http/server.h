@@ -131,7 +131,7 @@ class Server {
 
   std::string_view date_line() { return date_.header_line(loop_->now()); }
   const Handler& handler() const { return handler_; }
-  bool wants_streamed_body(const Request& head) const { return stream_wanted_ && stream_wanted_(head); }
+  bool wants_streamed_body(const Request& head) const { return stream_handler_ && stream_wanted_ && stream_wanted_(head); }
   const StreamHandler& stream_handler() const { return stream_handler_; }
   ServerStats& mutable_stats() { return stats_; }
 
