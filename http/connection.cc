@@ -7,6 +7,7 @@
 
 #include "http/server.h"
 #include "http/status.h"
+#include "kernel-io/clock.h"
 #include "kernel-io/socket.h"
 
 namespace osn::http {
@@ -55,7 +56,7 @@ void Connection::on_data(std::string_view data) {
 
 void Connection::process_input() {
   in_batch_ = true;
-  while (!stop_reading_ && !paused_ && !closed_) {
+  while (!stop_reading_ && !paused_ && !closed_ && !body_paused()) {
     const size_t start = b_->in_pos;
     const Event event = b_->parser.next(std::string_view(b_->in).substr(b_->in_pos));
     b_->in_pos += event.consumed;
@@ -69,13 +70,29 @@ void Connection::process_input() {
 bool Connection::handle_event(const Event& event, size_t event_start) {
   switch (event.kind) {
     case EventKind::kNeedMore: return false;
-    case EventKind::kHeadComplete: on_head_complete(event_start, event.consumed); return !stop_reading_;
-    case EventKind::kBodyData: return take_body_bytes(event.data);
-    case EventKind::kMessageComplete: dispatch_request(); return true;
+    case EventKind::kHeadComplete:
+      on_head_complete(event_start, event.consumed);
+      if (!stop_reading_ && wants_streamed_body()) start_streamed_body();  // connection_body_stream.cc
+      return !stop_reading_ && !closed_;
+    case EventKind::kBodyData:
+      if (b_->streaming) return deliver_body_piece(event.data);
+      return take_body_bytes(event.data);
+    case EventKind::kMessageComplete:
+      if (b_->streaming) {
+        finish_streamed_body();
+        return !closed_;
+      }
+      dispatch_request();
+      return true;
     case EventKind::kStopped: stop_reading_ = true; return false;  // close / upgrade / CONNECT
     case EventKind::kError: {
       const ParseError& error = b_->parser.error();
-      answer_error(to_int(error.status), error.reason);
+      if (b_->streaming) {  // mid-body: the handler hears of it first
+        ++server_->mutable_stats().parse_errors[to_int(error.status)];
+        fail_streamed_body(to_int(error.status), error.reason);
+      } else {
+        answer_error(to_int(error.status), error.reason);
+      }
       return false;
     }
   }
@@ -110,7 +127,7 @@ void Connection::on_head_complete(size_t head_start, size_t head_bytes) {
   release_body_bytes();
   b_->body.clear();
   if (head.framing != BodyFraming::kNone)
-    body_deadline_ms_ = loop_->now() + server_->options().body_timeout_ms;
+    body_deadline_ms_ = kio::monotonic_ms() + server_->options().body_timeout_ms;  // not the loop's now: connection_deadlines.cc
 
   // Expect: 100-continue — tell the client to send its body now (only when nothing is owed
   // before it: an interim answer must not overtake earlier final ones).
@@ -152,6 +169,10 @@ void Connection::answer_error(int status, std::string_view reason) {
   Response& response = next_response();
   response.reset(false, 1, false);
   if (b_->in_flight.size() == 1) response.become_first(b_->out);
+  write_error_answer(response, status, reason);
+}
+
+void Connection::write_error_answer(Response& response, int status, std::string_view reason) {
   response.set_status(status);
   response.add_header("Content-Type", "text/plain");
   std::string body = std::to_string(status);
@@ -177,6 +198,8 @@ void Connection::release_body_bytes() {
 
 void Connection::on_peer_end() {
   peer_ended_ = true;
+  if (b_ && b_->streaming) fail_streamed_body(400, "the client ended its side before the body was complete");
+  if (closed_) return;
   stop_reading_ = true;  // answer what was asked, then close
   if (owes_nothing()) begin_linger();
 }
@@ -206,7 +229,9 @@ bool Connection::response_output(Response& response) {
 void Connection::response_finished(Response& response) {
   if (closed_ || b_->in_flight.empty() || b_->in_flight.front().get() != &response) return;
   advance_line();
-  if (!in_batch_) finish_batch();
+  if (in_batch_) return;
+  if (b_->streaming) return process_input();  // an early answer unpaused the body: parse on
+  finish_batch();
 }
 
 // Retires finished answers from the front of the line and lets the next one write directly.
@@ -215,6 +240,11 @@ void Connection::advance_line() {
     std::unique_ptr<Response> done = std::move(b_->in_flight.front());
     b_->in_flight.erase(b_->in_flight.begin());
     const bool keep_alive = done->keeps_connection();
+    // Answered before its streamed body ended: the rest is read and dropped (never paused).
+    if (b_->streaming && done.get() == b_->stream_response) {
+      b_->body_stream.discard_rest();
+      update_reading();
+    }
     b_->spare.push_back(std::move(done));
     if (!keep_alive) {
       stop_reading_ = true;
@@ -337,12 +367,13 @@ void Connection::close_now() {
   }
   if (b_)
     for (auto& response : b_->in_flight) response->forget_handle();
+  if (b_ && b_->streaming) fail_streamed_body(0, "the connection closed before the body was complete");
   stream_.close();
   server_->bury(*this);
 }
 
 void Connection::update_reading() {
-  const bool want = !closed_ && !paused_ && !write_blocked_ && !peer_ended_;
+  const bool want = !closed_ && !paused_ && !write_blocked_ && !peer_ended_ && !body_paused();
   if (want && !stream_.is_reading()) {
     stream_.read_start([this](std::string_view data) { on_data(data); });
   } else if (!want && stream_.is_reading()) {

@@ -9,7 +9,7 @@
 // read are dispatched one after another; their Responses wait in line (in_flight_) and leave
 // in request order, even when a later one finishes first. Output of one read batch is written
 // with one system call. One deadline at a time guards the connection (header, idle, body
-// stall, body total, send, shutdown grace, linger); it is a lazy timer: moving the deadline is a store, and the loop timer
+// stall, body total, send, shutdown grace, linger); it is a lazy timer: moving the deadline is a clock read and a store, and the loop timer
 // re-arms itself when it fires early. A parse error is answered with its status and
 // `Connection: close`, then the connection closes — after the answers it already owes.
 // Ownership: the Server owns Connections; a Connection owns its Stream and Responses.
@@ -53,6 +53,10 @@ class Connection {
   bool response_output(Response& response);  // bytes were appended; false = slow down
   void response_finished(Response& response);
 
+  // ---- for BodyStream and Response (a body streamed to its handler, http/body_stream.h) ----
+  void body_paused_changed();
+  BodyStream* body_of(const Response& response);
+
  private:
   enum class Deadline : uint8_t { kNone, kHeader, kIdle, kBody, kBodyTotal, kSend, kGrace, kLinger };
 
@@ -66,6 +70,15 @@ class Connection {
   void on_peer_end();
   bool take_body_bytes(std::string_view data);
   void release_body_bytes();
+  void write_error_answer(Response& response, int status, std::string_view reason);
+
+  // a body streamed to its handler (connection_body_stream.cc)
+  bool wants_streamed_body() const;
+  void start_streamed_body();
+  bool deliver_body_piece(std::string_view piece);
+  void finish_streamed_body();
+  void fail_streamed_body(int status, std::string_view reason);
+  bool body_paused() const { return b_ && b_->streaming && b_->body_stream.paused(); }
 
   // the line of responses
   Response& next_response();

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "http/body_stream.h"
 #include "http/parser.h"
 #include "http/request.h"
 #include "http/response.h"
@@ -35,6 +36,10 @@ struct ConnectionBuffers {
   std::string head_copy;            // the head of a request with a body (see on_head_complete)
   std::vector<Header> head_fields;
   std::string body;
+  // A body streamed to its handler (http/body_stream.h) instead of collected in `body`.
+  BodyStream body_stream;
+  Response* stream_response = nullptr;  // the answer to the request whose body streams
+  bool streaming = false;
   std::string out;                  // output of this batch, written with one system call
   std::vector<std::unique_ptr<Response>> in_flight;  // answers owed, in request order
   std::vector<std::unique_ptr<Response>> spare;      // finished, for reuse

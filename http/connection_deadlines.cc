@@ -8,23 +8,33 @@
 // kernel first (FIONREAD) and spares a connection with bytes waiting; closing it would destroy
 // the request, and closing a socket with unread bytes sends a reset.
 //
+// A deadline is measured from the clock, not from the loop's now. The loop reads the clock once
+// per poll phase (as libuv's uv_now); a callback that blocks makes that now stale for every
+// callback after it in the same batch. A connection answered after the stall would get an idle
+// deadline already in the past, and the next timers phase would close it while its client is
+// still reading the answer — its next request then meets EOF or a reset (the CI failure of
+// stall_sigstop: SIGSTOP taken in the middle of a batch). So set_deadline() reads the clock
+// (clock_gettime through the vDSO, tens of nanoseconds, once per batch); comparing with the
+// loop's now later can only find a deadline not yet due, and the timer re-arms.
+//
 // set_deadline() only stores the new deadline when a timer due no later is already armed;
 // when that timer fires early, on_timer() re-arms it for the rest. So the timer heap is
 // touched about once per timeout period per connection, not once per request.
 #include "http/connection.h"
 #include "http/server.h"
+#include "kernel-io/clock.h"
 #include "kernel-io/io.h"
 #include "kernel-io/socket.h"
 
 namespace osn::http {
 
-// One deadline at a time. Moving it later costs a store: the loop timer, when it fires early,
+// One deadline at a time. Moving it later costs a clock read and a store: the loop timer, when it fires early,
 // re-arms itself for the rest (so a busy keep-alive connection touches the timer heap about
 // once per timeout period, not once per request).
 void Connection::set_deadline(Deadline kind, uint64_t ms) {
   deadline_kind_ = kind;
   if (kind == Deadline::kNone) return;
-  deadline_ms_ = loop_->now() + ms;
+  deadline_ms_ = kio::monotonic_ms() + ms;  // not loop_->now(): it may be stale (see the top)
   if (timer_ != 0 && timer_due_ms_ <= deadline_ms_) return;
   if (timer_ != 0) loop_->clear_timer(timer_);
   timer_ = loop_->set_timeout(ms, [this] {
@@ -46,7 +56,11 @@ void Connection::choose_deadline() {
   const bool queued = stream_.write_queue_bytes() > 0;
   if (lingering_) return set_deadline(Deadline::kLinger, queued ? o.send_timeout_ms : o.linger_ms);
   if (queued) return set_deadline(Deadline::kSend, o.send_timeout_ms);
-  if (!owes_nothing()) return set_deadline(Deadline::kNone, 0);  // the handler is working
+  // The handler is working: no deadline — unless its body streams (not paused): then the
+  // client's pace is timed as for a buffered body (http/body_stream.h).
+  const bool streaming = b_ && b_->streaming;
+  if (streaming && b_->body_stream.paused()) return set_deadline(Deadline::kNone, 0);
+  if (!owes_nothing() && !streaming) return set_deadline(Deadline::kNone, 0);
   switch (b_ ? b_->parser.state() : ParserState::kIdle) {  // no buffers: idle, nothing received
     case ParserState::kIdle:
       if (!b_ || b_->in_pos == b_->in.size()) {
@@ -113,6 +127,7 @@ void Connection::on_timeout() {
       return close_now();
     case Deadline::kBodyTotal:
       ++stats.body_timeouts;
+      if (b_ && b_->streaming) return fail_streamed_body(408, "the body took longer than body_timeout_ms to arrive");
       return answer_error(408, "the body took longer than body_timeout_ms to arrive");
     case Deadline::kHeader:
       ++stats.header_timeouts;

@@ -53,6 +53,8 @@ void Response::become_first(std::string& connection_output) {
   sink_ = &connection_output;
 }
 
+BodyStream* Response::body() { return connection_->body_of(*this); }
+
 ResponseHandle Response::handle() {
   Server& server = connection_->server();
   if (handle_id_ == 0 && !finished()) handle_id_ = server.remember_response(this);

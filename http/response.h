@@ -25,6 +25,7 @@ class Loop;
 
 namespace osn::http {
 
+class BodyStream;
 class Connection;
 class Server;
 class Response;
@@ -76,6 +77,8 @@ class Response {
   ResponseHandle handle();
   // The loop this response's connection runs on (a coroutine handler's frame needs it).
   loop::Loop& loop() const;
+  // The request's body while it streams to a StreamHandler (http/body_stream.h), else null.
+  BodyStream* body();
 
  private:
   friend class Connection;

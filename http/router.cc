@@ -7,8 +7,26 @@ namespace osn::http {
 
 Router& Router::add(std::string_view method, std::string_view path, Server::Handler handler) {
   std::string label = std::string(method) + " " + std::string(path);
-  routes_.push_back(Route{std::string(method), std::string(path), std::move(handler), std::move(label)});
+  routes_.push_back(Route{std::string(method), std::string(path), std::move(handler), std::move(label), nullptr});
   return *this;
+}
+
+Router& Router::stream(std::string_view method, std::string_view path, Server::StreamHandler handler) {
+  add(method, path, nullptr);
+  routes_.back().stream = std::move(handler);
+  return *this;
+}
+
+bool Router::streams(const Request& head) const {
+  const Route* route = find(head.method, head.path);
+  return route != nullptr && route->stream != nullptr;
+}
+
+void Router::route_stream(const Request& head, Response& response, BodyStream& body) const {
+  const Route* r = find(head.method, head.path);
+  if (r == nullptr || r->stream == nullptr) return route(head, response);  // streams() said no
+  if (loop::Loop* loop = loop::Loop::running_on_this_thread()) loop->label_callback(r->label.c_str());
+  r->stream(head, response, body);
 }
 
 const Router::Route* Router::find(std::string_view method, std::string_view path) const {
@@ -23,6 +41,14 @@ void Router::route(const Request& request, Response& response) const {
   if (route) {
     // Name the running callback for the loop's watchdog and trace file (loop/watchdog.h).
     if (loop::Loop* loop = loop::Loop::running_on_this_thread()) loop->label_callback(route->label.c_str());
+    if (route->stream) {  // a stream() route given a collected body: one piece, then the end
+      BodyStream body;
+      body.start_detached();
+      route->stream(request, response, body);
+      if (!request.body.empty()) body.deliver(request.body);
+      body.end_now();
+      return;
+    }
     route->handler(request, response);
     return;
   }

@@ -20,10 +20,22 @@ class Router {
   Router& add(std::string_view method, std::string_view path, Server::Handler handler);
   Router& get(std::string_view path, Server::Handler handler) { return add("GET", path, std::move(handler)); }
   Router& post(std::string_view path, Server::Handler handler) { return add("POST", path, std::move(handler)); }
+  // A route whose handler takes the body as it arrives (http/body_stream.h). Wire the router
+  // to the server with server.stream_bodies(router.stream_wanted(), router.stream_handler());
+  // without that (or for a request without a body) route() feeds it the collected body.
+  Router& stream(std::string_view method, std::string_view path, Server::StreamHandler handler);
 
   void route(const Request& request, Response& response) const;
   Server::Handler handler() const {
     return [this](const Request& request, Response& response) { route(request, response); };
+  }
+  bool streams(const Request& head) const;  // its route is a stream() route
+  void route_stream(const Request& head, Response& response, BodyStream& body) const;
+  std::function<bool(const Request&)> stream_wanted() const {
+    return [this](const Request& head) { return streams(head); };
+  }
+  Server::StreamHandler stream_handler() const {
+    return [this](const Request& head, Response& response, BodyStream& body) { route_stream(head, response, body); };
   }
 
  private:
@@ -31,7 +43,8 @@ class Router {
     std::string method;
     std::string path;
     Server::Handler handler;
-    std::string label;  // "GET /block": what the watchdog and OSN_TRACE_FILE call its handler
+    std::string label;
+    Server::StreamHandler stream;  // set instead of handler for a stream() route  // "GET /block": what the watchdog and OSN_TRACE_FILE call its handler
   };
   const Route* find(std::string_view method, std::string_view path) const;
 

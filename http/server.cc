@@ -7,6 +7,7 @@
 
 #include "http/connection.h"
 #include "http/connection_buffers.h"
+#include "kernel-io/clock.h"
 #include "kernel-io/socket.h"
 
 namespace osn::http {
@@ -118,10 +119,15 @@ void Server::bury(Connection& connection) {
 
 void Server::reap_closed() { closed_.clear(); }
 
+void Server::stream_bodies(std::function<bool(const Request& head)> wanted, StreamHandler handler) {
+  stream_wanted_ = std::move(wanted);
+  stream_handler_ = std::move(handler);
+}
+
 void Server::shutdown() {
   if (shutting_down_) return;
   shutting_down_ = true;
-  grace_ends_ms_ = loop_->now() + options_.shutdown_grace_ms;
+  grace_ends_ms_ = kio::monotonic_ms() + options_.shutdown_grace_ms;  // not the loop's now (connection_deadlines.cc)
   if (listener_) listener_->close();  // 1. stop accepting first
   std::vector<Connection*> live;
   for (auto& c : connections_) live.push_back(c.get());

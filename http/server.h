@@ -20,6 +20,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "http/body_stream.h"
 #include "http/date_cache.h"
 #include "http/message.h"
 #include "http/request.h"
@@ -64,6 +65,7 @@ struct ServerStats {
   uint64_t buffers_lent = 0;          // now: connections holding a parser and buffers (busy)
   uint64_t body_bytes_buffered = 0;   // now, by every connection (max_buffered_body_bytes)
   uint64_t body_budget_refusals = 0;  // bodies answered 503: the budget was spent
+  uint64_t bodies_streamed = 0;       // handed to a streaming handler piece by piece
   std::map<int, uint64_t> parse_errors;  // status (400, 413, ...) -> count
 
   uint64_t parse_errors_total() const;
@@ -75,6 +77,8 @@ struct ConnectionBuffers;
 class Server {
  public:
   using Handler = std::function<void(const Request&, Response&)>;
+  // Takes a request's body as it arrives (http/body_stream.h): called at the end of the head.
+  using StreamHandler = std::function<void(const Request& head, Response&, BodyStream& body)>;
 
   Server(loop::Loop& loop, ServerOptions options, Handler handler);
   ~Server();
@@ -87,6 +91,10 @@ class Server {
   kio::Status listen_on(kio::Fd listening_socket);
   // Serves a connection accepted elsewhere (e.g. received from the cluster primary).
   void serve(kio::Fd connection);
+  // Streams the body of every request `wanted` picks (asked at the end of its head) to
+  // `handler`, piece by piece with backpressure, instead of collecting it for the ordinary
+  // handler (http/body_stream.h). Requests without a body always go to the ordinary handler.
+  void stream_bodies(std::function<bool(const Request& head)> wanted, StreamHandler handler);
 
   uint16_t port() const;  // the bound port, 0 before listen()
   // Graceful stop, losing nothing: no more accepting; every answer owed and every request that
@@ -123,11 +131,15 @@ class Server {
 
   std::string_view date_line() { return date_.header_line(loop_->now()); }
   const Handler& handler() const { return handler_; }
+  bool wants_streamed_body(const Request& head) const { return stream_handler_ && stream_wanted_ && stream_wanted_(head); }
+  const StreamHandler& stream_handler() const { return stream_handler_; }
   ServerStats& mutable_stats() { return stats_; }
 
   loop::Loop* loop_;
   ServerOptions options_;
   Handler handler_;
+  std::function<bool(const Request&)> stream_wanted_;
+  StreamHandler stream_handler_;
   DateCache date_;
   ServerStats stats_;
   std::unique_ptr<loop::Listener> listener_;

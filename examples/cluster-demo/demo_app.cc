@@ -10,6 +10,7 @@
 #include "examples/cluster-demo/dashboard.h"
 #include "examples/cluster-demo/json.h"
 #include "examples/cluster-demo/static_files.h"
+#include "examples/cluster-demo/upload_route.h"
 #include "pool/fs.h"
 #include "pool/fs_beneath.h"
 #include "pool/queue_work.h"
@@ -66,6 +67,7 @@ void answer_index(const http::Request&, http::Response& response) {
          "  GET  /stats          this worker: requests, loop lag, pool queue\n"
          "  GET  /cluster        every worker, asked from the primary over IPC\n"
          "  POST /echo           returns the body\n"
+         "  POST /upload         streams the body through SHA-256 on the pool (never held whole)\n"
          "  GET  /login?user=NAME, /me, /logout   a session in STORE (memory: this worker's only)\n"
          "  GET  /counter?shared=1                one count for every worker (STORE=redis://...)\n"
          "  GET  /pubsub         the logins every worker heard over Redis pub/sub (STORE=redis://...)\n"
@@ -81,6 +83,12 @@ DemoApp::DemoApp(cluster::WorkerContext& ctx, std::string static_folder)
       server_(ctx.loop(), http::ServerOptions{},
               [this](const http::Request& request, http::Response& response) { handle(request, response); }) {
   add_routes();
+  // POST /upload takes its body as a stream (upload_route.h); every other body is collected.
+  server_.stream_bodies(router_.stream_wanted(), [this](const http::Request& q, http::Response& r, http::BodyStream& b) {
+    ++requests_;
+    ctx_.count_request();
+    router_.route_stream(q, r, b);
+  });
   report_ = std::make_unique<WorkerReport>(ctx_, server_);
 }
 
@@ -98,6 +106,9 @@ void DemoApp::add_routes() {
   router_.get("/stats", [this](const http::Request&, http::Response& r) { stats(r); });
   router_.get("/cluster", [this](const http::Request&, http::Response& r) { cluster_table(r); });
   router_.post("/echo", answer_echo);
+  router_.stream("POST", "/upload", [this](const http::Request& q, http::Response& r, http::BodyStream& b) {
+    stream_upload(ctx_.loop(), q, r, b);
+  });
   shared_.add_routes(router_);
 }
 

@@ -92,6 +92,51 @@ TEST(HttpServerLoseNothing, ARequestSentDuringAStallLongerThanTheIdleTimeoutIsAn
   EXPECT_GE(server.stats().idle_deadlines_spared, 1u);
 }
 
+// The stall measured from a stale clock (the CI failure of stall_sigstop). The loop reads the
+// clock once per poll phase; a callback that blocks makes "now" stale for every callback after
+// it in the same batch. Here the batch is [staller, victim]: the staller's handler blocks 2 s,
+// then the victim's request is answered — and its idle deadline, if measured from the stale
+// now, has passed already, so the next timers phase closes the connection (nothing is waiting
+// in its socket yet: the client is still reading the answer). A client that sends its next
+// request 100 ms later, well inside the 1 s idle timeout, then meets EOF or a reset.
+TEST(HttpServerLoseNothing, AnAnswerGivenAfterAStallInTheSameBatchGetsAWholeIdlePeriod) {
+  ServerOptions o;
+  o.idle_timeout_ms = 1'000;
+  std::atomic<bool> holding{false}, release{false};
+  ServerThread server(o, [&](const Request& request, Response& response) {
+    if (request.path == "/hold") {  // keeps the loop busy while the batch below piles up
+      holding = true;
+      for (int i = 0; i < 500 && !release; ++i) ::usleep(10'000);  // bounded: 5 s at most
+    } else if (request.path == "/stall") {
+      ::usleep(2'000'000);  // twice the idle timeout, inside the batch
+    }
+    response.end("Hello, World!");
+  });
+  ASSERT_TRUE(server.ok());
+  // The staller connects first, so that it comes first in the batch on every backend (epoll:
+  // its bytes arrive first; poll: its descriptor comes first).
+  auto staller = HttpClient::connect(server.port());
+  auto victim = HttpClient::connect(server.port());
+  auto holder = HttpClient::connect(server.port());
+  ASSERT_TRUE(staller.ok() && victim.ok() && holder.ok());
+  ASSERT_TRUE(victim->round_trip(get_request()));  // an idle keep-alive connection now
+  ASSERT_TRUE(holder->send(get_request("/hold")));
+  for (int i = 0; i < 500 && !holding; ++i) ::usleep(10'000);
+  ASSERT_TRUE(holding);
+  ASSERT_TRUE(staller->send(get_request("/stall")));
+  ASSERT_TRUE(victim->send(get_request()));
+  release = true;  // the next poll phase sees both: the staller, then the victim
+  ASSERT_TRUE(holder->read_response(10'000));
+  ASSERT_TRUE(staller->read_response(10'000));
+  auto first = victim->read_response(10'000);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->status, 200);
+  ::usleep(100'000);  // a client's think time, a tenth of the idle timeout
+  auto second = victim->round_trip(get_request(), 10'000);
+  ASSERT_TRUE(second) << "the keep-alive connection was closed 100 ms after an answer (idle timeout 1 s)";
+  EXPECT_EQ(second->status, 200);
+}
+
 // One byte every 50 ms never lets the body-stall timer (5 s) fire; the total body deadline does.
 TEST(HttpServerLoseNothing, ABodyTricklingForeverIsCutOffWith408) {
   ServerOptions o;
