@@ -22,7 +22,10 @@ ThreadPool::ThreadPool() {
 }
 
 void ThreadPool::reset_in_child() {
-  pthread_mutex_init(&mutex_, nullptr);  // held by the forking thread; make it new
+  // The child's one thread is the one that locked the mutex in the prepare handler, so it may
+  // unlock it (re-initialising a locked mutex is undefined, and TSan reports a double lock at
+  // the child's first pool request).
+  pthread_mutex_unlock(&mutex_);
   pthread_cond_init(&work_available_, nullptr);
   pthread_cond_init(&request_left_, nullptr);
   queue_ = RequestList{};  // the parent's requests stay the parent's

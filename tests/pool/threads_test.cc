@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <dirent.h>
 #include <fstream>
 #include <string>
@@ -16,6 +17,7 @@
 #include "loop/loop.h"
 #include "pool/queue_work.h"
 #include "pool/work_queue.h"
+#include "tests/support/run_program.h"
 #include "tests/pool/pool_test_support.h"
 
 namespace osn::pool {
@@ -122,6 +124,44 @@ TEST(PoolThreads, AForkedChildGetsAFreshPoolThatWorks) {
   EXPECT_EQ(status->exit_code, 0) << "10: inherited pool threads, 11: pool not fresh, "
                                      "12: timed out, 13: wrong results, 14: no threads started";
   EXPECT_GT(count_pool_threads(), 0) << "the parent's pool is untouched";
+}
+
+// A process forks after the pool exists but before it started (as the cluster's primary does:
+// it reads pool_size() at start-up, then forks workers). The atfork prepare handler locks the
+// pool's mutex; the child must unlock it — re-initialising a locked mutex is undefined, and
+// under ThreadSanitizer the child's first request was reported as a double lock. The scenario
+// needs a single-threaded parent, so the test reruns this binary as that parent
+// (OSN_FORK_PROBE=1) and the rerun's child uses the pool; any sanitizer report fails it.
+TEST(PoolThreads, AChildForkedBeforeThePoolStartedUsesItCleanly) {
+  if (std::getenv("OSN_FORK_PROBE") != nullptr) {  // the rerun: single-threaded until here
+    ASSERT_TRUE(pool_size().ok());
+    std::fflush(nullptr);
+    auto pid = kio::fork_process();
+    ASSERT_TRUE(pid.ok());
+    if (*pid == 0) {
+      loop::Loop loop;
+      int done = 0;
+      for (int i = 0; i < 8; ++i) queue_work(loop, [] {}, [&](kio::Status s) { done += s.ok(); });
+      _exit(run_with_guard(loop) && done == 8 ? 0 : 12);
+    }
+    auto status = kio::wait_child_for(*pid, 20'000);
+    ASSERT_TRUE(status.ok());
+    if (status->pid == 0) {
+      (void)kio::send_signal(*pid, SIGKILL);
+      (void)kio::wait_child(*pid, true);
+      FAIL() << "the child did not finish in 20 s";
+    }
+    EXPECT_TRUE(status->exited && status->exit_code == 0) << status->describe();
+    return;
+  }
+  auto r = test::run_program("/proc/self/exe",
+                             {"--gtest_filter=PoolThreads.AChildForkedBeforeThePoolStartedUsesItCleanly"},
+                             test::RunOptions::with_env({"OSN_FORK_PROBE=1"}));
+  ASSERT_TRUE(r.started) << r.err;
+  ASSERT_TRUE(r.finished) << "the rerun did not finish";
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(r.err.find("ThreadSanitizer"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("[  PASSED  ] 1 test"), std::string::npos) << r.out;
 }
 
 }  // namespace
