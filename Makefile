@@ -147,8 +147,15 @@ $(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-# tests/stress/NAME.cc -> build/stress/NAME (the probes of `make stress`, with the test support)
-$(BUILD)/stress/%: $(BUILD)/obj/tests/stress/%.o $(call obj,$(SUPPORT_SRCS)) $(LIB)
+# tests/stress/NAME.cc -> build/stress/NAME (the probes of `make stress`, with the test support).
+# The support comes as an archive, so a probe takes only the pieces it uses: some of
+# tests/support/ is written for GoogleTest (cluster_under_test), which the probes do not link.
+SUPPORT_LIB := $(BUILD)/lib/libosn_test_support.a
+$(SUPPORT_LIB): $(call obj,$(SUPPORT_SRCS))
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	ar rcs $@ $^
+$(BUILD)/stress/%: $(BUILD)/obj/tests/stress/%.o $(SUPPORT_LIB) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
