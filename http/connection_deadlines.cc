@@ -14,7 +14,7 @@
 // deadline already in the past, and the next timers phase would close it while its client is
 // still reading the answer — its next request then meets EOF or a reset (the CI failure of
 // stall_sigstop: SIGSTOP taken in the middle of a batch). So set_deadline() reads the clock
-// (clock_gettime through the vDSO, tens of nanoseconds, once per batch); comparing with the
+// (clock_gettime through the vDSO, tens of nanoseconds, once per request); comparing with the
 // loop's now later can only find a deadline not yet due, and the timer re-arms.
 //
 // set_deadline() only stores the new deadline when a timer due no later is already armed;
