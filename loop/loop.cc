@@ -90,12 +90,6 @@ SpawnedFrames& Loop::spawned_frames() {
   return *spawned_frames_;
 }
 
-Loop::Attachment* Loop::find_attachment(const void* key) const {
-  for (const auto& [k, attachment] : attachments_)
-    if (k == key) return attachment.get();
-  return nullptr;
-}
-
 Loop::Attachment& Loop::attach(const void* key, std::unique_ptr<Attachment> attachment) {
   attachments_.emplace_back(key, std::move(attachment));
   return *attachments_.back().second;

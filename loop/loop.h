@@ -147,7 +147,11 @@ class Loop {
    public:
     virtual ~Attachment() = default;
   };
-  Attachment* find_attachment(const void* key) const;
+  Attachment* find_attachment(const void* key) const {  // inline: the pool asks per request
+    for (const auto& [k, attachment] : attachments_)
+      if (k == key) return attachment.get();
+    return nullptr;
+  }
   Attachment& attach(const void* key, std::unique_ptr<Attachment> attachment);
   // The coroutine frames the loop owns (spawn(): loop/task.h), destroyed first in ~Loop.
   SpawnedFrames& spawned_frames();
@@ -245,7 +249,9 @@ class Loop {
   bool nothing_to_poll() const;
   void invoke_io(IoWatcher* watcher, uint32_t events);
   PollTimeout poll_timeout(RunMode mode) const;
-  void drain_ticks_and_microtasks() { queues_.drain_ticks_and_microtasks(); }
+  void drain_ticks_and_microtasks() {
+    if (!queues_.nothing_to_drain()) queues_.drain_ticks_and_microtasks();
+  }
 
   // Observing an iteration (loop_trace.cc): run_phase() runs one phase and, only while
   // OSN_TRACE=loop is on, counts and times it; trace_iteration() prints the line. Inline so

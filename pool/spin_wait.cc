@@ -80,15 +80,23 @@ PoolSpinChoice pool_spin_from_environment() {
   return parse_pool_spin(std::getenv(kPoolSpinVariable));
 }
 
+
 void WorkSpinner::spin_before_sleep(pthread_mutex_t& mutex) {
   if (!on_ || spinning_ || !backoff_.should_spin()) return;
   spinning_ = true;
   const uint64_t seen = submits_.load(std::memory_order_acquire);
   pthread_mutex_unlock(&mutex);
+  // A submit seen, take the mutex with trylock, still spinning: the loop that bumped the count
+  // may still hold it (another loop, or its next submit), and a plain lock would then sleep in
+  // the kernel and make its holder pay a futex wake-up to release it.
   bool caught = spin_until(
-      [&] { return submits_.load(std::memory_order_acquire) != seen; }, kWorkerSpinNs);
-  pthread_mutex_lock(&mutex);
-  spinning_ = false;
+      [&] {
+        return submits_.load(std::memory_order_acquire) != seen &&
+               pthread_mutex_trylock(&mutex) == 0;
+      },
+      kWorkerSpinNs);
+  if (!caught) pthread_mutex_lock(&mutex);  // time is up (or the submit's holder is slow)
+  spinning_ = false;  // the caller looks at the FIFO before it sleeps
   if (caught) {
     backoff_.caught();
   } else {

@@ -67,8 +67,9 @@ class SpinBackoff {
 // The workers' half. Thread affinity: pool mutex held for every member, except that
 // spin_before_sleep() releases it while it spins. One spinning worker at a time.
 // work_queue.cc calls it at three points: before a worker sleeps (spin_before_sleep), when a
-// request is queued (work_submitted), and before it signals the condition variable
-// (spinning: if a worker is awake and looking, no signal).
+// request is queued (work_submitted, just after the mutex is released), and before anyone
+// signals the condition variable (spinning: a worker is awake and looking, so no signal; the
+// worker that takes the request passes the baton if more are queued, as without the spin).
 class WorkSpinner {
  public:
   void configure(bool on) { on_ = on; }
@@ -76,7 +77,13 @@ class WorkSpinner {
   // `mutex`, polls for a submit for up to kWorkerSpinNs, takes `mutex` again. The caller then
   // looks at its FIFO as before, and sleeps if it is (still) empty.
   void spin_before_sleep(pthread_mutex_t& mutex);
-  void work_submitted() { submits_.fetch_add(1, std::memory_order_release); }
+  // Just after the pool mutex was released — so that the spinner, seeing the change, finds it
+  // free. A load and a store, no locked read-modify-write on the loop's path: two loops
+  // submitting at once may lose one count, but the value still changes, which is all a
+  // spinner looks for.
+  void work_submitted() {
+    submits_.store(submits_.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+  }
   bool spinning() const { return spinning_; }
   void reset() {  // in a forked child
     spinning_ = false;
@@ -84,9 +91,12 @@ class WorkSpinner {
   }
 
  private:
-  bool on_ = kPoolSpinDefault;
+  // The submit count on a cache line (64 bytes: kCacheLine, pool/work_request.h) of its own:
+  // the loop writes it on every request, a spinning
+  // worker reads it; the flags below are read under the pool mutex on every request.
+  alignas(64) std::atomic<uint64_t> submits_{0};
+  alignas(64) bool on_ = kPoolSpinDefault;
   bool spinning_ = false;
-  std::atomic<uint64_t> submits_{0};
   SpinBackoff backoff_;
 };
 

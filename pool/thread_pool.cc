@@ -3,6 +3,7 @@
 // FIFO, hand-back, stopping the threads) is pool/work_queue.cc.
 #include "pool/thread_pool.h"
 
+#include "kernel-io/clock.h"
 #include "pool/loop_work.h"
 
 namespace osn::pool {
@@ -31,8 +32,10 @@ void ThreadPool::reset_in_child() {
   queue_ = RequestList{};  // the parent's requests stay the parent's
   workers_.clear();
   started_ = stopping_ = false;
-  idle_threads_ = signalled_ = running_ = 0;
-  submitted_ = completed_ = cancelled_ = 0;
+  idle_threads_ = signalled_ = 0;
+  forgetting_ = 0;
+  taken_ = cancelled_ = completed_before_ = submitted_before_ = 0;
+  handed_back_ = 0;
   wait_.reset();
   spinner_.reset();
   ++epoch_;
@@ -45,15 +48,16 @@ void ThreadPool::forget(LoopWork* lw) {
     if (r->owner == lw) {
       queue_.unlink(r);
       r->state = RequestState::kDone;
-      --lw->in_pool_;
+      ++lw->left_;
       ++cancelled_;
     }
     r = next;
   }
   // Requests of a pre-fork epoch ran in the parent's threads; they never come back here.
   // Wait for running requests: a worker counts one off only after its hand-back and wake-up.
-  while (lw->in_pool_ > 0 && lw->epoch_ == epoch_)
-    pthread_cond_wait(&request_left_, &mutex_);
+  ++forgetting_;
+  while (lw->in_pool() > 0 && lw->epoch_ == epoch_) pthread_cond_wait(&request_left_, &mutex_);
+  --forgetting_;
 }
 
 // ---- stats and size (read under the mutex, from any thread) ----------------------------------
@@ -64,9 +68,10 @@ PoolStats ThreadPool::stats() {
   s.threads = started_ ? size_.threads : pool_size_from_environment().threads;
   s.threads_running = workers_.size();
   s.queued = queue_.size();
-  s.running = running_;
-  s.submitted = submitted_;
-  s.completed = completed_;
+  const uint64_t handed_back = handed_back_.load(std::memory_order_relaxed);
+  s.running = taken_ - handed_back;
+  s.submitted = taken_ + queue_.size() + cancelled_ - submitted_before_;
+  s.completed = handed_back - completed_before_;
   s.cancelled = cancelled_;
   s.wait_p50_ns = wait_.percentile(0.50);
   s.wait_p99_ns = wait_.percentile(0.99);
@@ -75,15 +80,20 @@ PoolStats ThreadPool::stats() {
   return s;
 }
 
-// Mutex held, by hand_back. Only stamped requests (queued_ns set: LoopWork::submit stamps a
-// sample, pool/work_request.h) have a wait to record.
-void ThreadPool::record_wait(const WorkRequest& r) {
-  if (r.queued_ns != 0 && r.started_ns >= r.queued_ns) wait_.record(r.started_ns - r.queued_ns);
+// Mutex held, by take_oldest: the request leaves the FIFO now, so its wait ends now. Only
+// stamped requests (LoopWork::submit stamps a sample, pool/work_request.h) read the clock
+// and have a wait to record.
+void ThreadPool::record_wait(WorkRequest& r) {
+  if (!r.stamped) return;
+  r.started_ns = kio::monotonic_ns();
+  if (r.started_ns >= r.queued_ns) wait_.record(r.started_ns - r.queued_ns);
 }
 
 void ThreadPool::reset_stats() {
   MutexLock lock(mutex_);
-  submitted_ = completed_ = cancelled_ = 0;
+  cancelled_ = 0;
+  submitted_before_ = taken_ + queue_.size();
+  completed_before_ = handed_back_.load(std::memory_order_relaxed);
   wait_.reset();
 }
 
@@ -102,7 +112,8 @@ std::string ThreadPool::size_problem() {
 kio::Status ThreadPool::shutdown() {
   {
     MutexLock lock(mutex_);
-    if (!queue_.empty() || running_ > 0) return kio::SysError{"shutdown_pool", EBUSY};
+    if (!queue_.empty() || taken_ > handed_back_.load(std::memory_order_relaxed))
+      return kio::SysError{"shutdown_pool", EBUSY};
   }
   stop_threads();
   return {};

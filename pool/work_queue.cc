@@ -7,15 +7,17 @@
 //   finish() <--Async-- [ loop's done list ] <--push--------+
 //                       (that loop's own done mutex, as libuv's wq_mutex)
 //
-// Invariants: a worker holds the pool mutex only to pop, to hand back and to count — never
-// while running a request. An idle worker sleeps on `work_available_`; a submit signals only
-// when a worker is idle (and not already signalled). A loop is woken (Async::send, no lock
-// held) when its done list goes from empty to non-empty; the loop takes the whole list once
-// per wake-up (pool/loop_work.cc), so a request finished meanwhile waits for the next wake-up.
-// Around it, not part of the lesson: pool/thread_pool.cc (one pool per process, fork, stats),
-// start_threads() and worker_main() below (reading the environment, naming the trace track),
-// WorkRequest::run() (stamps and traces the work) and the optional spin of pool/spin_wait.h
-// (the calls to spinner_, each marked "optional"). labs/04-thread-pool/README.md is the lab.
+// Invariants: a worker holds the pool mutex only to take a request and to count it gone —
+// never while running it, never while handing it back (that takes the loop's done mutex
+// alone, as libuv's worker does). An idle worker sleeps on `work_available_`; a submit
+// signals only when a worker is idle (and not already signalled). A loop is woken
+// (Async::send, no lock held) when its done list goes from empty to non-empty; the loop takes
+// the whole list once per wake-up (pool/loop_work.cc), so a request finished meanwhile waits
+// for the next wake-up. Around it, not part of the lesson: pool/thread_pool.cc (one pool per
+// process, fork, stats, record_wait), start_threads() and worker_main() below (reading the
+// environment, naming the trace track), WorkRequest::run() (traces the work) and the optional
+// spin of pool/spin_wait.h (the calls to spinner_, each marked "optional").
+// labs/04-thread-pool/README.md is the lab.
 #include "pool/thread_pool.h"
 
 #include <cstdio>
@@ -100,29 +102,32 @@ void ThreadPool::work_loop() {
     }
     if (stopping_) break;
     WorkRequest* r = take_oldest();
-    bool wake_next = !queue_.empty() && claim_idle_worker();  // more work: pass the baton
+    // More queued and a worker idle: pass the baton (signalled under the mutex: see
+    // claim_idle_worker).
+    if (!queue_.empty() && claim_idle_worker()) pthread_cond_signal(&work_available_);
     pthread_mutex_unlock(&mutex_);
-    if (wake_next) pthread_cond_signal(&work_available_);
-    r->run();  // the blocking part: no lock held (run() also stamps started_ns, and traces)
+    r->run();  // the blocking part: no lock held (run() also traces it)
+    // The hand-back takes only the loop's done mutex, not the pool's, as libuv's worker does:
+    // holding both would make the loop, taking its done list, wait for us, and every submit
+    // behind it wait for the pool mutex we hold (a convoy: docs/pool.md).
     LoopWork* owner = r->owner;  // r itself is the loop's once it is on the done list
+    if (hand_back(r)) owner->wake();
     pthread_mutex_lock(&mutex_);
-    if (hand_back(r)) {
-      // Wake the loop *outside* the lock: a loop woken while we still held the mutex would
-      // wake up only to block on it.
-      pthread_mutex_unlock(&mutex_);
-      owner->wake();
-      pthread_mutex_lock(&mutex_);
-    }
-    // The loop's LoopWork stays alive until now: forget() waits for in_pool_ to reach 0.
-    if (--owner->in_pool_ == 0) pthread_cond_broadcast(&request_left_);
+    // The loop's LoopWork stays alive until now: forget() waits for the request to have left.
+    ++owner->left_;
+    if (forgetting_ > 0) pthread_cond_broadcast(&request_left_);
   }
   pthread_mutex_unlock(&mutex_);
 }
 
-// Mutex held, a request just queued. true: wake one idle worker — unless every idle one is
-// already on its way: a futex wake-up is a system call, and a woken thread competes for a CPU.
-// The caller signals work_available_ after it has released the mutex, so the woken worker
-// does not wake up only to block on the mutex its waker still holds.
+// Mutex held, a request just queued (or taken with more left). true: wake one idle worker —
+// unless every idle one is already on its way: a futex wake-up is a system call, and a woken
+// thread competes for a CPU. The caller signals work_available_ while it still holds the
+// mutex, as libuv's post() does. Measured (docs/pool.md, "Where the time goes"): a woken
+// worker that lands on its waker's CPU preempts it at once; signalled after the unlock, it
+// then takes the mutex and runs one request per wake-up, loop and worker trading the CPU for
+// every request (0.1 M no-ops/s); signalled under the mutex, it finds the mutex held and
+// waits, and the waker goes on queueing.
 bool ThreadPool::claim_idle_worker() {
   if (spinner_.spinning()) return false;  // optional fast path: it is awake and looking
   if (idle_threads_ <= signalled_) return false;
@@ -130,28 +135,26 @@ bool ThreadPool::claim_idle_worker() {
   return true;
 }
 
-// Mutex held.
+// Mutex held. The request's wait in the FIFO ends here (record_wait, given, stamps it).
 WorkRequest* ThreadPool::take_oldest() {
   WorkRequest* r = queue_.pop_front();
   r->state = RequestState::kRunning;
-  ++running_;
+  ++taken_;
+  record_wait(*r);
   return r;
 }
 
-// Mutex held. Counts the request done and puts it on its loop's done list (which has its own
-// mutex, as libuv's wq_mutex, so the loop takes the list without queueing behind submits).
-// true: the list was empty, so the loop must be woken. Several completions before the loop
-// looks cost one wake-up.
+// No pool mutex: counts the request handed back (an atomic, for that reason — before
+// push_done, so a callback that reads pool_stats() sees its own request done) and puts it on
+// its loop's done list, under that list's own mutex (libuv's wq_mutex). true: the list was
+// empty, so the loop must be woken (several completions before the loop looks cost one).
 bool ThreadPool::hand_back(WorkRequest* r) {
-  --running_;
-  ++completed_;
-  record_wait(*r);
+  handed_back_.fetch_add(1, std::memory_order_relaxed);
   return r->owner->push_done(r);
 }
 
 // The producer (a loop thread): appends `r` to the FIFO and wakes a worker if one is idle.
 void ThreadPool::enqueue(WorkRequest* r) {
-  bool wake = false;
   {
     MutexLock lock(mutex_);
     if (!started_) start_threads();
@@ -162,13 +165,11 @@ void ThreadPool::enqueue(WorkRequest* r) {
       return;
     }
     r->state = RequestState::kQueued;
-    ++r->owner->in_pool_;
-    ++submitted_;
+    ++r->owner->entered_;
     queue_.push_back(r);
-    wake = claim_idle_worker();
+    if (claim_idle_worker()) pthread_cond_signal(&work_available_);
   }
   spinner_.work_submitted();  // optional fast path
-  if (wake) pthread_cond_signal(&work_available_);
 }
 
 // Only a request still in the FIFO can be cancelled; it goes to the done list with ECANCELED.
@@ -176,7 +177,7 @@ bool ThreadPool::cancel(WorkRequest* r) {
   MutexLock lock(mutex_);
   if (r->state != RequestState::kQueued) return false;  // a thread has it, or it is done
   queue_.unlink(r);
-  --r->owner->in_pool_;
+  ++r->owner->left_;
   r->state = RequestState::kDone;
   r->status = kio::SysError{"queue_work", ECANCELED};
   ++cancelled_;
@@ -199,8 +200,8 @@ void ThreadPool::stop_threads() {
   started_ = stopping_ = false;
 }
 
-// Any thread, pool mutex held (it comes first, then this one, never the other way round).
-// true: the list was empty, so the caller must wake the loop.
+// Any thread; the pool mutex may be held (it comes first, then this one, never the other way
+// round). true: the list was empty, so the caller must wake the loop.
 bool LoopWork::push_done(WorkRequest* r) {
   MutexLock lock(done_mutex_);
   bool was_empty = done_.empty();

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "kernel-io/result.h"
 
@@ -24,6 +25,11 @@ class LoopWork;
 // kDone: finished without running (cancelled, dropped by forget(), or the pool refused to start).
 enum class RequestState : uint8_t { kFree, kQueued, kRunning, kDone };
 
+// The unit in which cores share memory: a write to one byte takes the whole 64-byte line from
+// every other core's cache (x86-64 and most ARM cores). Fields written by different threads go
+// on different lines (thread_pool.h, loop_work.h), or each write evicts the other's.
+inline constexpr size_t kCacheLine = 64;
+
 inline constexpr uint64_t kStampEveryUntil = 1024;  // a loop's first 1024 requests: all
 inline constexpr uint64_t kStampEvery = 16;          // after that: every 16th
 
@@ -31,24 +37,33 @@ inline constexpr uint64_t kStampEvery = 16;          // after that: every 16th
 // (queue_work(), as libuv keeps work_cb/after_work_cb in the uv_work_t): a slot is reused, so
 // the common request allocates nothing of its own. run() on a pool thread; the loop's side
 // (pool/loop_work.cc) moves the rest out before calling back.
-struct WorkRequest {
-  std::unique_ptr<Task> task;
-  std::function<void()> work;                    // used when task is null
-  std::function<void(kio::Status)> after_work;   // used when task is null
-  LoopWork* owner = nullptr;  // the loop this request reports back to
+// Laid out in two cache lines (kCacheLine): the first holds all that a pool thread reads or
+// writes — the work, the links, the state — and the second what only the loop touches, so a
+// request's trip to a worker and back moves one line each way, not three. after_work is an
+// optional so that submit() move-constructs it in place and finish() destroys it there (a
+// std::function's move-assignment builds and destroys a temporary, and a no-op request is
+// ~100 ns end to end: docs/pool.md, "Where the time goes").
+struct alignas(kCacheLine) WorkRequest {
+  // ---- line 1: the pool thread's ----
+  std::function<void()> work;  // used when task is null (empty after finish())
+  LoopWork* owner = nullptr;   // the loop this request reports back to (fixed per slot)
   WorkRequest* prev = nullptr;
   WorkRequest* next = nullptr;
-  // The wait-time histogram's stamps. Reading the clock costs the loop thread, the pool's
-  // bottleneck, ~15% of a no-op request, so not every request is stamped: a loop stamps its
-  // first kStampEveryUntil requests, then one in kStampEvery (LoopWork::submit). 0: not
-  // stamped (no wait recorded; run() reads the clock only for stamped requests or a trace).
-  uint64_t queued_ns = 0;   // when submit() queued it
-  uint64_t started_ns = 0;  // when a pool thread took it (written by that thread)
+  RequestState state = RequestState::kFree;
+  // Whether the wait-time histogram samples this request. Reading the clock costs the loop
+  // thread, the pool's bottleneck, ~15% of a no-op request, so a loop stamps its first
+  // kStampEveryUntil requests, then one in kStampEvery (LoopWork::submit).
+  bool stamped = false;
+
+  // ---- line 2: the loop's (and the stamps, touched by a pool thread only when stamped) ----
+  alignas(kCacheLine) std::unique_ptr<Task> task;
+  std::optional<std::function<void(kio::Status)>> after_work;  // used when task is null
+  uint64_t queued_ns = 0;   // when submit() queued it (stamped requests)
+  uint64_t started_ns = 0;  // when a pool thread took it (stamped requests, or a trace)
   const char* label = nullptr;  // the submitting callback's label ("GET /offload"), for traces
   kio::Status status;      // what finish() will receive
   uint32_t slot = 0;       // index in the owner's slot table
   uint32_t generation = 1; // bumped when the slot is freed: stale handles stop matching
-  RequestState state = RequestState::kFree;
   bool in_use = false;     // loop thread only: from submit until finish() is called
 
   void run();  // the blocking part (pool/loop_work.cc): task->run() or work()
@@ -71,7 +86,11 @@ class RequestList {
 
   WorkRequest* pop_front() {
     WorkRequest* r = head_;
-    if (r != nullptr) unlink(r);
+    if (r == nullptr) return nullptr;
+    head_ = r->next;
+    (head_ ? head_->prev : tail_) = nullptr;
+    r->next = nullptr;
+    --size_;
     return r;
   }
 

@@ -17,18 +17,18 @@
 namespace osn::pool {
 
 LoopWork::LoopWork(loop::Loop& loop)
-    : loop_(loop), async_(loop, [this] { run_done_callbacks(); }) {
+    : loop_(loop), pool_(ThreadPool::process()), async_(loop, [this] { run_done_callbacks(); }) {
   async_.unref();  // requests keep the loop alive (ref_request), not this handle
   // Optional fast path: spin for a wake-up instead of sleeping, while requests come back quickly.
   loop.set_before_blocking_poll(
       [this](int timeout_ms) { spinner_.before_blocking_poll(timeout_ms, in_flight_); });
-  MutexLock lock(ThreadPool::process().mutex_);
-  epoch_ = ThreadPool::process().epoch_;
+  MutexLock lock(pool_.mutex_);
+  epoch_ = pool_.epoch_;
 }
 
 LoopWork::~LoopWork() {
   loop_.set_before_blocking_poll({});
-  ThreadPool::process().forget(this);
+  pool_.forget(this);
 }
 
 LoopWork& LoopWork::of(loop::Loop& loop) {
@@ -37,18 +37,21 @@ LoopWork& LoopWork::of(loop::Loop& loop) {
   return static_cast<LoopWork&>(loop.attach(&kKey, std::make_unique<LoopWork>(loop)));
 }
 
-WorkRequest& LoopWork::allocate() {
-  if (free_slots_.empty()) {
-    free_slots_.push_back(static_cast<uint32_t>(slots_.size()));
-    slots_.push_back(std::make_unique<WorkRequest>());
-    slots_.back()->slot = free_slots_.back();
-  }
+// A free slot, growing the table when none is left (rarely: a loop with N requests in flight
+// settles at N + 1 slots). A slot belongs to this loop for good, so its owner is set once.
+inline WorkRequest& LoopWork::allocate() {
+  if (free_slots_.empty()) add_slot();
   WorkRequest& r = *slots_[free_slots_.back()];
   free_slots_.pop_back();
-  r.owner = this;
-  r.status = {};
   r.in_use = true;
   return r;
+}
+
+void LoopWork::add_slot() {
+  free_slots_.push_back(static_cast<uint32_t>(slots_.size()));
+  slots_.push_back(std::make_unique<WorkRequest>());
+  slots_.back()->slot = free_slots_.back();
+  slots_.back()->owner = this;
 }
 
 WorkRequest* LoopWork::find(WorkHandle handle) {
@@ -57,22 +60,39 @@ WorkRequest* LoopWork::find(WorkHandle handle) {
   return r->generation == handle.generation && r->in_use ? r : nullptr;
 }
 
-WorkHandle LoopWork::submit(std::unique_ptr<Task> task, std::function<void()> work,
-                            std::function<void(kio::Status)> after_work) {
+// fork() copies only the calling thread: a loop carried into a child may find its done mutex
+// held by a parent's worker that does not exist here, and requests that will never come back.
+// Those stay the parent's; the child's loop starts with a fresh mutex and an empty list.
+// Checked on every submit and wake-up: one compare, inline; the work only in a child.
+inline void LoopWork::start_fresh_if_forked() {
+  if (epoch_ != pool_.epoch_) start_fresh_in_child();
+}
+
+void LoopWork::start_fresh_in_child() {
+  pthread_mutex_init(&done_mutex_, nullptr);
+  done_ = RequestList{};
+  MutexLock lock(pool_.mutex_);
+  left_ = entered_;  // the parent's requests in flight are not ours to wait for
+  epoch_ = pool_.epoch_;
+}
+
+WorkHandle LoopWork::submit(std::unique_ptr<Task>&& task, std::function<void()>&& work,
+                            std::function<void(kio::Status)>&& after_work) {
   start_fresh_if_forked();
   WorkRequest& r = allocate();
   r.task = std::move(task);
-  r.work = std::move(work);
-  r.after_work = std::move(after_work);
+  r.work.swap(work);  // the slot's is empty: a swap moves it in without a temporary
+  if (after_work) r.after_work.emplace(std::move(after_work));
   r.label = loop_.callback_label();  // the submitting callback's name, for the watchdog and traces
   // The wait histogram's stamp, on a sample (pool/work_request.h): all of the first requests,
   // then every kStampEvery-th, so a stream of millions reads the clock 1/16 as often.
   const bool stamp = submits_ < kStampEveryUntil || submits_ % kStampEvery == 0;
   ++submits_;
-  r.queued_ns = stamp ? kio::monotonic_ns() : 0;
+  r.stamped = stamp;
+  if (stamp) r.queued_ns = kio::monotonic_ns();
   loop_.ref_request();
   ++in_flight_;
-  ThreadPool::process().enqueue(&r);
+  pool_.enqueue(&r);
   return WorkHandle{r.slot, r.generation};
 }
 
@@ -86,58 +106,47 @@ void LoopWork::run_done_callbacks() {
   // [lab 04] end
 }
 
-// fork() copies only the calling thread: a loop carried into a child may find its done mutex
-// held by a parent's worker that does not exist here, and requests that will never come back.
-// Those stay the parent's; the child's loop starts with a fresh mutex and an empty list.
-void LoopWork::start_fresh_if_forked() {
-  if (epoch_ == ThreadPool::process().epoch_) return;
-  pthread_mutex_init(&done_mutex_, nullptr);
-  done_ = RequestList{};
-  MutexLock lock(ThreadPool::process().mutex_);
-  in_pool_ = 0;
-  epoch_ = ThreadPool::process().epoch_;
-}
-
-// The request's callables leave the slot before the callback runs: the slot is free again
-// (the callback may submit into it), and what they captured is destroyed here, on the loop.
+// The callback runs from the slot itself, which is freed only once it has returned: nothing
+// is moved out. Before it runs, the request's handle stops matching (a cancel() of it from the
+// callback finds nothing), the loop stops counting it, and the work half is destroyed; after
+// it, the callback half. Both are destroyed here, on the loop thread. A callback that submits
+// more gets another slot (a loop with N requests in flight settles at N + 1 slots).
 void LoopWork::finish(WorkRequest* r) {
-  std::unique_ptr<Task> task = std::move(r->task);
-  std::function<void()> work = std::move(r->work);
-  std::function<void(kio::Status)> after_work = std::move(r->after_work);
-  r->work = nullptr;
-  r->after_work = nullptr;
-  kio::Status status = r->status;
-  const char* label = r->label;
-  r->state = RequestState::kFree;  // the slot is ours again: no thread holds it
+  r->state = RequestState::kFree;  // no thread holds it
   r->in_use = false;
   if (++r->generation == 0) r->generation = 1;
-  free_slots_.push_back(r->slot);
+  r->work = nullptr;
   --in_flight_;
   loop_.unref_request();
-  auto call = [&] {
-    if (task) {
-      task->finish(status);
-    } else if (after_work) {
-      after_work(status);
+  auto call = [r] {
+    if (r->task) {
+      r->task->finish(r->status);
+    } else if (r->after_work) {
+      (*r->after_work)(r->status);
     }
   };
+  const char* label = r->label;
   loop_.label_callback(label);  // the watchdog blames the after_work of "GET /offload"
   loop::TraceFile* trace = loop_.trace_file();
   const uint64_t start = trace ? kio::monotonic_ns() : 0;
   loop_.invoke(call);  // and drain next_tick callbacks, as after every callback
   if (trace) trace->complete(label ? label : "work", "after_work", start, kio::monotonic_ns());
+  r->task.reset();
+  r->after_work.reset();
+  if (!r->status.ok()) r->status = {};  // cancelled, or the pool could not start
+  free_slots_.push_back(r->slot);
 }
 
-// On a pool thread, no lock held. The stamp for the wait histogram (stamped requests only),
-// and the span in OSN_TRACE_FILE's trace, are taken here, so the queue's code has neither.
+// On a pool thread, no lock held. The span in OSN_TRACE_FILE's trace is taken here (and the
+// wait histogram's stamp in ThreadPool::record_wait), so the queue's code has neither.
 void WorkRequest::run() {
   // Looked up once per pool thread (process() takes a lock and reads the environment).
   static thread_local loop::TraceFile* const trace = loop::TraceFile::process();
-  if (queued_ns != 0 || trace) started_ns = kio::monotonic_ns();
-  if (task) {
-    task->run();
-  } else if (work) {
+  if (trace) started_ns = kio::monotonic_ns();
+  if (work) {
     work();
+  } else if (task) {
+    task->run();
   }
   if (trace) trace->complete(label ? label : "work", "pool work", started_ns, kio::monotonic_ns());
 }

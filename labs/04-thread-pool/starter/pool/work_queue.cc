@@ -7,15 +7,17 @@
 //   finish() <--Async-- [ loop's done list ] <--push--------+
 //                       (that loop's own done mutex, as libuv's wq_mutex)
 //
-// Invariants: a worker holds the pool mutex only to pop, to hand back and to count — never
-// while running a request. An idle worker sleeps on `work_available_`; a submit signals only
-// when a worker is idle (and not already signalled). A loop is woken (Async::send, no lock
-// held) when its done list goes from empty to non-empty; the loop takes the whole list once
-// per wake-up (pool/loop_work.cc), so a request finished meanwhile waits for the next wake-up.
-// Around it, not part of the lesson: pool/thread_pool.cc (one pool per process, fork, stats),
-// start_threads() and worker_main() below (reading the environment, naming the trace track),
-// WorkRequest::run() (stamps and traces the work) and the optional spin of pool/spin_wait.h
-// (the calls to spinner_, each marked "optional"). labs/04-thread-pool/README.md is the lab.
+// Invariants: a worker holds the pool mutex only to take a request and to count it gone —
+// never while running it, never while handing it back (that takes the loop's done mutex
+// alone, as libuv's worker does). An idle worker sleeps on `work_available_`; a submit
+// signals only when a worker is idle (and not already signalled). A loop is woken
+// (Async::send, no lock held) when its done list goes from empty to non-empty; the loop takes
+// the whole list once per wake-up (pool/loop_work.cc), so a request finished meanwhile waits
+// for the next wake-up. Around it, not part of the lesson: pool/thread_pool.cc (one pool per
+// process, fork, stats, record_wait), start_threads() and worker_main() below (reading the
+// environment, naming the trace track), WorkRequest::run() (traces the work) and the optional
+// spin of pool/spin_wait.h (the calls to spinner_, each marked "optional").
+// labs/04-thread-pool/README.md is the lab.
 #include "pool/thread_pool.h"
 
 #include <cstdio>
@@ -73,20 +75,21 @@ int ThreadPool::create_workers(size_t count) {
 
 // TODO(lab 04): the consumer. Under mutex_: sleep on work_available_ while the FIFO is empty
 // (counting yourself in idle_threads_), leave when stopping_, take the oldest request, run it
-// WITHOUT the mutex (r->run(), given: it also stamps and traces), hand it back to its loop
-// (and wake that loop, outside the mutex), then count it off its loop's in_pool_ (broadcast
-// request_left_ at 0). Repeat.
+// WITHOUT the mutex (r->run(), given: it also traces), hand it back to its loop WITHOUT the
+// mutex too (and wake that loop if hand_back says so), then, under mutex_ again, count it
+// off its loop (++owner->left_; broadcast request_left_ if forgetting_). Repeat.
 void ThreadPool::work_loop() {}
 
 // TODO(lab 04): mutex held. Decide whether a submit must signal an idle worker
 // (idle_threads_, signalled_). Optional: return false while spinner_.spinning().
 bool ThreadPool::claim_idle_worker() { return false; }
 
-// TODO(lab 04): mutex held. Pop the FIFO's oldest request and mark it running.
+// TODO(lab 04): mutex held. Pop the FIFO's oldest request, mark it running, count it in
+// taken_, and call record_wait(*r) (given: the wait histogram).
 WorkRequest* ThreadPool::take_oldest() { return nullptr; }
 
-// TODO(lab 04): mutex held. Count the request done (running_, completed_, record_wait) and
-// push it onto its loop's done list. true: the loop must be woken.
+// TODO(lab 04): NO pool mutex. Count the request in handed_back_ (an atomic) and push it onto
+// its loop's done list. true: the loop must be woken.
 bool ThreadPool::hand_back(WorkRequest* r) {
   (void)r;
   return false;
@@ -94,7 +97,7 @@ bool ThreadPool::hand_back(WorkRequest* r) {
 
 // TODO(lab 04): the producer, on a loop thread. Start the threads on first use; if they cannot
 // start, finish the request with start_error_ through the done list. Otherwise queue it (state,
-// in_pool_, submitted_; queued_ns is stamped already) and signal one idle worker.
+// its loop's entered_; the stamp is taken already) and signal one idle worker.
 void ThreadPool::enqueue(WorkRequest* r) { (void)r; }
 
 // TODO(lab 04): take `r` out of the FIFO if it is still queued; it then finishes with
@@ -108,8 +111,8 @@ bool ThreadPool::cancel(WorkRequest* r) {
 // them (workers_ empty, started_ false) so the next request starts fresh ones.
 void ThreadPool::stop_threads() {}
 
-// TODO(lab 04): any thread, pool mutex held. Append `r` to this loop's done list under
-// done_mutex_. true: the list was empty before, so the caller must wake() the loop.
+// TODO(lab 04): any thread (the pool mutex may be held). Append `r` to this loop's done list
+// under done_mutex_. true: the list was empty before, so the caller must wake() the loop.
 bool LoopWork::push_done(WorkRequest* r) {
   (void)r;
   return false;
