@@ -26,6 +26,11 @@ uint64_t peak_rss_bytes(pid_t pid) {
     if (line.rfind("VmHWM:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
   return 0;
 }
+// How much the peak grew from `before`. The kernel sums a process's RSS from per-CPU counters,
+// so two reads of an unchanged peak can differ by a page either way (CI saw "-4 KiB" once):
+// a peak below `before` is no growth, not a wrap-around to 2^64 - 4096.
+uint64_t growth(uint64_t after, uint64_t before) { return after > before ? after - before : 0; }
+
 bool reset_peak_rss(pid_t pid) {
   FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/clear_refs").c_str(), "w");
   if (!f) return false;
@@ -76,7 +81,7 @@ TEST(UploadRoute, FiftyMegabytesAreHashedWithoutMovingTheWorkersPeakRss) {
   ASSERT_TRUE(reset_peak_rss(worker));
   const uint64_t before = peak_rss_bytes(worker);
   auto up = post_pattern(port, "/upload", kBody, &digest);
-  const uint64_t streamed = peak_rss_bytes(worker) - before;
+  const uint64_t streamed = growth(peak_rss_bytes(worker), before);
   ASSERT_TRUE(up) << demo.output();
   EXPECT_EQ(up->status, 200);
   EXPECT_NE(up->body.find("\"bytes\":" + std::to_string(kBody)), std::string::npos) << up->body;
@@ -85,7 +90,7 @@ TEST(UploadRoute, FiftyMegabytesAreHashedWithoutMovingTheWorkersPeakRss) {
   ASSERT_TRUE(reset_peak_rss(worker));
   const uint64_t before_echo = peak_rss_bytes(worker);
   auto echo = post_pattern(port, "/echo", kBody, &digest);
-  const uint64_t collected = peak_rss_bytes(worker) - before_echo;
+  const uint64_t collected = growth(peak_rss_bytes(worker), before_echo);
   ASSERT_TRUE(echo);
   EXPECT_EQ(echo->body.size(), kBody);
   std::printf("worker peak RSS growth through 50 MB: /upload %llu KiB, /echo %llu KiB\n",
