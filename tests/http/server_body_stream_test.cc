@@ -334,7 +334,10 @@ uint64_t peak_growth_through(uint16_t port, std::string_view path, size_t total,
   auto r = client->read_response(60'000);
   if (!r) return 0;
   *answer = r->body;
-  return peak_rss_bytes() - before;
+  // The kernel sums RSS from per-CPU counters: an unchanged peak can read a page below
+  // `before`, which is no growth (not 2^64 - 4096).
+  const uint64_t after = peak_rss_bytes();
+  return after > before ? after - before : 0;
 }
 
 TEST(HttpBodyStream, PeakRssThroughA50MBBodyStaysBoundedWhenStreamed) {
