@@ -92,8 +92,8 @@ class WorkSpinner {
 
  private:
   // The submit count on a cache line (64 bytes: kCacheLine, pool/work_request.h) of its own:
-  // the loop writes it on every request, a spinning
-  // worker reads it; the flags below are read under the pool mutex on every request.
+  // the loop writes it on every request, a spinning worker reads it; the flags below are read
+  // under the pool mutex on every request.
   alignas(64) std::atomic<uint64_t> submits_{0};
   alignas(64) bool on_ = kPoolSpinDefault;
   bool spinning_ = false;

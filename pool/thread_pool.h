@@ -38,8 +38,9 @@ class MutexLock {
 };
 
 // Thread affinity: enqueue/cancel/forget from loop threads; the workers are its own threads;
-// stats/size/shutdown from anywhere. Every data member but epoch_ and handed_back_ (an
-// atomic, counted by hand_back without the lock) is guarded by mutex_.
+// stats/size/shutdown from anywhere. Every data member is guarded by mutex_ except epoch_,
+// handed_back_ (an atomic, counted by hand_back without the lock) and the spin's submit count
+// (an atomic, pool/spin_wait.h).
 class ThreadPool {
  public:
   static ThreadPool& process();

@@ -37,9 +37,10 @@ inline constexpr uint64_t kStampEvery = 16;          // after that: every 16th
 // (queue_work(), as libuv keeps work_cb/after_work_cb in the uv_work_t): a slot is reused, so
 // the common request allocates nothing of its own. run() on a pool thread; the loop's side
 // (pool/loop_work.cc) moves the rest out before calling back.
-// Laid out in two cache lines (kCacheLine): the first holds all that a pool thread reads or
-// writes — the work, the links, the state — and the second what only the loop touches, so a
-// request's trip to a worker and back moves one line each way, not three. after_work is an
+// Laid out in two cache lines (kCacheLine): the first holds what a pool thread reads or writes
+// for a queue_work() request — the work, the links, the state — and the second the loop's
+// (a pool thread reads it only for a Task, a stamped request, or a trace), so a request's trip
+// to a worker and back moves one line each way, not three. after_work is an
 // optional so that submit() move-constructs it in place and finish() destroys it there (a
 // std::function's move-assignment builds and destroys a temporary, and a no-op request is
 // ~100 ns end to end: docs/pool.md, "Where the time goes").
