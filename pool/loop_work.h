@@ -18,6 +18,7 @@
 #include "loop/async.h"
 #include "loop/loop.h"
 #include "pool/spin_wait.h"
+#include "pool/submit_batch.h"
 #include "pool/work_queue.h"
 #include "pool/work_request.h"
 
@@ -37,6 +38,13 @@ class LoopWork final : public loop::Loop::Attachment {
   WorkHandle submit(std::unique_ptr<Task>&& task, std::function<void()>&& work,
                     std::function<void(kio::Status)>&& after_work);
   WorkRequest* find(WorkHandle handle);
+  // Gives the pool the submits SubmitBatch kept back (optional fast path; a no-op when none
+  // are). Loop thread. cancel(), pool_stats() and shutdown_pool() call it first.
+  void hand_over_kept_submits() {
+    if (!batch_.empty()) enqueue_kept();
+  }
+  // The loop of this thread whose done list's callbacks are running now, or nullptr.
+  static LoopWork* running_callbacks_here();
   bool push_done(WorkRequest* r);  // any thread; takes done_mutex_. true: call wake()
   void wake() {  // any thread
     async_.send();
@@ -52,6 +60,7 @@ class LoopWork final : public loop::Loop::Attachment {
 
  private:
   void run_done_callbacks();  // the Async callback
+  void enqueue_kept();
   void start_fresh_if_forked();  // a no-op unless this process forked since (loop_work.cc)
   void start_fresh_in_child();
   WorkRequest& allocate();
@@ -72,6 +81,7 @@ class LoopWork final : public loop::Loop::Attachment {
   std::vector<uint32_t> free_slots_;
   loop::Async async_;
   LoopSpinner spinner_;   // the optional fast path (pool/spin_wait.h)
+  SubmitBatch batch_;     // the other one (pool/submit_batch.h)
 
   // What pool threads write goes below, each on a cache line of its own, away from the loop's
   // fields above: a worker's write would otherwise evict them from the loop's cache on every

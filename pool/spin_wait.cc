@@ -66,14 +66,8 @@ bool spin_until(Changed changed, uint64_t budget_ns) {
 }  // namespace
 
 PoolSpinChoice parse_pool_spin(const char* text) {
-  if (text == nullptr) return {};
-  std::string value = text;
-  if (value == "0") return {false, {}};
-  if (value == "1") return {true, {}};
-  return {kPoolSpinDefault,
-          std::string(kPoolSpinVariable) + "=\"" + value +
-              "\" is refused: it must be 0 (pool threads and loops sleep at once) or 1 (they "
-              "spin briefly first; the default)"};
+  return parse_pool_switch(kPoolSpinVariable, text, kPoolSpinDefault,
+                           "pool threads and loops sleep at once", "they spin briefly first");
 }
 
 PoolSpinChoice pool_spin_from_environment() {

@@ -20,16 +20,14 @@
 #include <cstdint>
 #include <string>
 
+#include "pool/pool_switch.h"
+
 namespace osn::pool {
 
 inline constexpr const char* kPoolSpinVariable = "OSN_POOL_SPIN";
 inline constexpr bool kPoolSpinDefault = true;
 
-struct PoolSpinChoice {
-  bool on = kPoolSpinDefault;
-  std::string error;  // empty when ok(); otherwise names the variable, its value and 0|1
-  bool ok() const { return error.empty(); }
-};
+using PoolSpinChoice = PoolSwitch;  // pool/pool_switch.h
 
 // `text` is the variable's value, or nullptr when unset (then the default). Only "0" and "1".
 PoolSpinChoice parse_pool_spin(const char* text);

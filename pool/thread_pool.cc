@@ -121,10 +121,36 @@ kio::Status ThreadPool::shutdown() {
 
 // ---- the public functions of pool/work_queue.h that are not about one loop --------------------
 
-PoolStats pool_stats() { return ThreadPool::process().stats(); }
-void reset_pool_stats() { ThreadPool::process().reset_stats(); }
+// Called from a pool callback, these first hand the pool what that callback (and those before
+// it) submitted and the batch kept back (pool/submit_batch.h), so the caller sees its own
+// requests as queued, exactly as without the batch.
+namespace {
+void hand_over_this_threads_kept_submits() {
+  if (LoopWork* lw = LoopWork::running_callbacks_here()) lw->hand_over_kept_submits();
+}
+}  // namespace
+
+PoolStats pool_stats() {
+  hand_over_this_threads_kept_submits();
+  return ThreadPool::process().stats();
+}
+void reset_pool_stats() {
+  hand_over_this_threads_kept_submits();
+  ThreadPool::process().reset_stats();
+}
 kio::Result<size_t> pool_size() { return ThreadPool::process().size(); }
 std::string pool_size_problem() { return ThreadPool::process().size_problem(); }
-kio::Status shutdown_pool() { return ThreadPool::process().shutdown(); }
+
+// The size first, then each fast path's switch, in the order start_threads checks them.
+std::string pool_environment_problem() {
+  for (const std::string& error : {pool_size_problem(), pool_spin_from_environment().error,
+                                   pool_batch_from_environment().error})
+    if (!error.empty()) return error;
+  return {};
+}
+kio::Status shutdown_pool() {
+  hand_over_this_threads_kept_submits();
+  return ThreadPool::process().shutdown();
+}
 
 }  // namespace osn::pool

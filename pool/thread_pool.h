@@ -46,7 +46,7 @@ class ThreadPool {
   static ThreadPool& process();
   ~ThreadPool() { stop_threads(); }
 
-  void enqueue(WorkRequest* r);
+  void enqueue(RequestList& requests);  // one or more of one loop; leaves `requests` empty
   bool cancel(WorkRequest* r);
   void forget(LoopWork* lw);  // a loop is going away: drop its queued work, wait for running
   PoolStats stats();

@@ -28,15 +28,20 @@
 
 namespace osn::pool {
 
-// Pool mutex held, on first use: reads the size and the spin switch (a refused value is said
-// once, and every request then finishes with it), then starts the workers.
+// Pool mutex held, on first use: reads the size and the two fast paths' switches (a refused
+// value is said once, and every request then finishes with it), then starts the workers.
 void ThreadPool::start_threads() {
   size_ = pool_size_from_environment();
-  PoolSpinChoice spin = pool_spin_from_environment();
-  if (!size_.ok() || !spin.ok()) {
+  PoolSwitch spin = pool_spin_from_environment();
+  PoolSwitch batch = pool_batch_from_environment();  // read by each loop (pool/submit_batch.h)
+  const char* refused = !size_.ok() ? kPoolSizeVariable
+                        : !spin.ok() ? kPoolSpinVariable
+                        : !batch.ok() ? kPoolBatchVariable : nullptr;
+  if (refused != nullptr) {
     if (!start_error_.ok()) return;  // said so already
-    std::fprintf(stderr, "osnode pool: %s\n", (size_.ok() ? spin.error : size_.error).c_str());
-    start_error_ = kio::SysError{size_.ok() ? kPoolSpinVariable : kPoolSizeVariable, EINVAL};
+    std::fprintf(stderr, "osnode pool: %s\n",
+                 (!size_.ok() ? size_.error : !spin.ok() ? spin.error : batch.error).c_str());
+    start_error_ = kio::SysError{refused, EINVAL};
     return;
   }
   spinner_.configure(spin.on);
@@ -153,20 +158,26 @@ bool ThreadPool::hand_back(WorkRequest* r) {
   return r->owner->push_done(r);
 }
 
-// The producer (a loop thread): appends `r` to the FIFO and wakes a worker if one is idle.
-void ThreadPool::enqueue(WorkRequest* r) {
+// The producer (a loop thread): appends `requests` — one, or a run of them (pool/submit_batch.h),
+// all of one loop — to the FIFO under one lock, and wakes a worker if one is idle. One signal
+// serves a run: the woken worker passes the baton while more are queued.
+void ThreadPool::enqueue(RequestList& requests) {
+  LoopWork* owner = requests.front()->owner;
   {
     MutexLock lock(mutex_);
     if (!started_) start_threads();
-    if (!started_) {  // no thread to run it: report why, on the loop thread, as a result
-      r->state = RequestState::kDone;
-      r->status = start_error_;
-      if (r->owner->push_done(r)) r->owner->wake();  // our own loop: no one waits on it
+    if (!started_) {  // no thread to run them: report why, on the loop thread, as a result
+      while (WorkRequest* r = requests.pop_front()) {
+        r->state = RequestState::kDone;
+        r->status = start_error_;
+        if (owner->push_done(r)) owner->wake();  // our own loop: no one waits on it
+      }
       return;
     }
-    r->state = RequestState::kQueued;
-    ++r->owner->entered_;
-    queue_.push_back(r);
+    for (WorkRequest* r = requests.front(); r != nullptr; r = r->next)
+      r->state = RequestState::kQueued;
+    owner->entered_ += requests.size();
+    queue_.append(requests);
     if (claim_idle_worker()) pthread_cond_signal(&work_available_);
   }
   spinner_.work_submitted();  // optional fast path

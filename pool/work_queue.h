@@ -81,6 +81,10 @@ void reset_pool_stats();
 // (the message names the variable, its value and the range 1..1024).
 kio::Result<size_t> pool_size();
 std::string pool_size_problem();
+// Every pool variable at once — OSN_THREADPOOL_SIZE, OSN_POOL_SPIN, OSN_POOL_BATCH — as a
+// program checks them at start: the first one refused, said as the first request would
+// receive it, or empty when the pool would start (or has).
+std::string pool_environment_problem();
 
 // Stops and joins every pool thread, e.g. before a test checks /proc/self/task. EBUSY while
 // any request is queued or running. The next submit() starts fresh threads.

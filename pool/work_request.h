@@ -102,6 +102,16 @@ class RequestList {
     --size_;
   }
 
+  // Appends every request of `other`, in order, and leaves it empty: O(1).
+  void append(RequestList& other) {
+    if (other.empty()) return;
+    other.head_->prev = tail_;
+    (tail_ ? tail_->next : head_) = other.head_;
+    tail_ = other.tail_;
+    size_ += other.size_;
+    other = RequestList{};
+  }
+
   // Moves every request into the returned list; this one is left empty.
   RequestList take_all() {
     RequestList all = *this;

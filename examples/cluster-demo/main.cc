@@ -70,10 +70,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "cluster-demo: %s\n", problem.c_str());
     return 2;
   }
-  // The pool starts its threads lazily, at the first /offload or /static: check its size now,
-  // so that a refused OSN_THREADPOOL_SIZE stops the demo here and not as a 500 much later.
-  if (!osn::pool::pool_size()) {
-    std::fprintf(stderr, "cluster-demo: %s\n", osn::pool::pool_size_problem().c_str());
+  // The pool starts its threads lazily, at the first /offload or /static: check its variables
+  // now, so that a refused OSN_THREADPOOL_SIZE (or OSN_POOL_SPIN, OSN_POOL_BATCH) stops the
+  // demo here and not as a 500 much later.
+  if (std::string problem = osn::pool::pool_environment_problem(); !problem.empty()) {
+    std::fprintf(stderr, "cluster-demo: %s\n", problem.c_str());
     return 2;
   }
   if (std::string problem = osn::loop::Loop::environment_problem(); !problem.empty()) {

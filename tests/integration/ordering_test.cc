@@ -4,9 +4,9 @@
 // expected sequence (so the test means something without Node), and, when `node` is on PATH,
 // run examples/ordering/SCENARIO.js and require byte-identical stdout. The ordering binary is
 // found through OSN_BIN_DIR, else BUILD/bin beside this test binary; the .js files relative
-// to the repository root (the working directory of `make test`). Every scenario runs twice,
-// with the pool's spin-wait fast path off and on (OSN_POOL_SPIN=0|1): it must change nothing
-// about what runs when.
+// to the repository root (the working directory of `make test`). Every scenario runs four
+// times, with each of the pool's two fast paths — the spin-wait (OSN_POOL_SPIN) and the batched
+// submits (OSN_POOL_BATCH) — off and on: neither may change anything about what runs when.
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -53,18 +53,33 @@ constexpr Scenario kScenarios[] = {
      "parent 5\ntick from parent\n"},
 };
 
-// A scenario, and the pool's spin mode to run it in ("0" off, "1" on).
+// The pool's mode to run a scenario in: each fast path off ("0") or on ("1").
+struct PoolMode {
+  const char* label;
+  const char* spin;
+  const char* batch;
+};
+
+constexpr PoolMode kPoolModes[] = {
+    {"plain", "0", "0"}, {"spin", "1", "0"}, {"batch", "0", "1"}, {"spin_batch", "1", "1"}};
+
 // gtest prints a parameter in failure messages: the scenario's name, not its bytes.
 void PrintTo(const Scenario& s, std::ostream* os) { *os << s.name; }
+void PrintTo(const PoolMode& m, std::ostream* os) { *os << m.label; }
 
-class OrderingTest : public ::testing::TestWithParam<std::tuple<Scenario, const char*>> {
+class OrderingTest : public ::testing::TestWithParam<std::tuple<Scenario, PoolMode>> {
  protected:
-  // The child's environment is ours plus OSN_POOL_SPIN=...; a value of our own would come
+  // The child's environment is ours plus the two switches; a value of our own would come
   // first and win, so drop it.
-  void SetUp() override { ::unsetenv("OSN_POOL_SPIN"); }
+  void SetUp() override {
+    ::unsetenv("OSN_POOL_SPIN");
+    ::unsetenv("OSN_POOL_BATCH");
+  }
   const Scenario& scenario() const { return std::get<0>(GetParam()); }
   std::vector<std::string> spin_env() const {
-    return {std::string("OSN_POOL_SPIN=") + std::get<1>(GetParam())};
+    const PoolMode& mode = std::get<1>(GetParam());
+    return {std::string("OSN_POOL_SPIN=") + mode.spin,
+            std::string("OSN_POOL_BATCH=") + mode.batch};
   }
 };
 
@@ -72,7 +87,7 @@ std::string scenario_label(const ::testing::TestParamInfo<OrderingTest::ParamTyp
   std::string name = std::get<0>(info.param).name;
   for (char& c : name)
     if (c == '-') c = '_';
-  return name + (std::string(std::get<1>(info.param)) == "1" ? "_spin_on" : "_spin_off");
+  return name + "_" + std::get<1>(info.param).label;
 }
 
 TEST_P(OrderingTest, OsnodePrintsTheExpectedOrder) {
@@ -129,7 +144,7 @@ TEST(Ordering, ThePoolNeedsNoHiddenIdleOrPrepareHandle) {
 
 INSTANTIATE_TEST_SUITE_P(Scenarios, OrderingTest,
                          ::testing::Combine(::testing::ValuesIn(kScenarios),
-                                            ::testing::Values("0", "1")),
+                                            ::testing::ValuesIn(kPoolModes)),
                          scenario_label);
 
 }  // namespace

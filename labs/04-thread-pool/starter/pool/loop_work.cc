@@ -28,6 +28,7 @@ LoopWork::LoopWork(loop::Loop& loop)
 
 LoopWork::~LoopWork() {
   loop_.set_before_blocking_poll({});
+  hand_over_kept_submits();  // none are kept outside a done list's callbacks; forget() drops any
   pool_.forget(this);
 }
 
@@ -71,6 +72,7 @@ inline void LoopWork::start_fresh_if_forked() {
 void LoopWork::start_fresh_in_child() {
   pthread_mutex_init(&done_mutex_, nullptr);
   done_ = RequestList{};
+  batch_.drop();  // kept before the fork: the parent hands them over, as it runs its queued ones
   MutexLock lock(pool_.mutex_);
   left_ = entered_;  // the parent's requests in flight are not ours to wait for
   epoch_ = pool_.epoch_;
@@ -92,14 +94,46 @@ WorkHandle LoopWork::submit(std::unique_ptr<Task>&& task, std::function<void()>&
   if (stamp) r.queued_ns = kio::monotonic_ns();
   loop_.ref_request();
   ++in_flight_;
-  pool_.enqueue(&r);
+  if (batch_.keep(&r)) {  // optional fast path: a done list's callbacks are running
+    if (batch_.full()) enqueue_kept();
+  } else {
+    RequestList one;
+    one.push_back(&r);
+    pool_.enqueue(one);
+  }
   return WorkHandle{r.slot, r.generation};
 }
+
+void LoopWork::enqueue_kept() {
+  start_fresh_if_forked();
+  if (!batch_.empty()) pool_.enqueue(batch_.kept());
+}
+
+namespace {
+thread_local LoopWork* callbacks_running_here = nullptr;  // see running_callbacks_here()
+}  // namespace
+
+LoopWork* LoopWork::running_callbacks_here() { return callbacks_running_here; }
 
 // Poll phase, loop thread: the Async's callback.
 void LoopWork::run_done_callbacks() {
   start_fresh_if_forked();
   spinner_.taking_done_list();  // optional fast path
+  // Optional fast path: the callbacks' submits are kept and handed over in runs (at the end,
+  // at the latest: also if a callback throws). A loop's callbacks may run another loop's.
+  struct KeptSubmits {
+    LoopWork& self;
+    LoopWork* outer = callbacks_running_here;
+    explicit KeptSubmits(LoopWork& lw) : self(lw) {
+      self.batch_.open();
+      callbacks_running_here = &self;
+    }
+    ~KeptSubmits() {
+      self.batch_.close();
+      callbacks_running_here = outer;
+      self.hand_over_kept_submits();
+    }
+  } kept_submits(*this);
   // [lab 04] begin: take the whole done list once, then finish() each request on the loop thread
   // TODO(lab 04): under done_mutex_, take the WHOLE done list once (RequestList::take_all);
   // then, without the mutex, call finish(r) for each request in it, oldest first.
@@ -161,7 +195,9 @@ WorkHandle submit(loop::Loop& loop, std::unique_ptr<Task> task) {
 bool cancel(loop::Loop& loop, WorkHandle handle) {
   loop.assert_in_loop_thread("pool::cancel");
   if (!handle.valid()) return false;
-  WorkRequest* r = LoopWork::of(loop).find(handle);
+  LoopWork& lw = LoopWork::of(loop);
+  lw.hand_over_kept_submits();  // a request kept back is cancellable too (pool/submit_batch.h)
+  WorkRequest* r = lw.find(handle);
   return r != nullptr && ThreadPool::process().cancel(r);
 }
 

@@ -28,15 +28,20 @@
 
 namespace osn::pool {
 
-// Pool mutex held, on first use: reads the size and the spin switch (a refused value is said
-// once, and every request then finishes with it), then starts the workers.
+// Pool mutex held, on first use: reads the size and the two fast paths' switches (a refused
+// value is said once, and every request then finishes with it), then starts the workers.
 void ThreadPool::start_threads() {
   size_ = pool_size_from_environment();
-  PoolSpinChoice spin = pool_spin_from_environment();
-  if (!size_.ok() || !spin.ok()) {
+  PoolSwitch spin = pool_spin_from_environment();
+  PoolSwitch batch = pool_batch_from_environment();  // read by each loop (pool/submit_batch.h)
+  const char* refused = !size_.ok() ? kPoolSizeVariable
+                        : !spin.ok() ? kPoolSpinVariable
+                        : !batch.ok() ? kPoolBatchVariable : nullptr;
+  if (refused != nullptr) {
     if (!start_error_.ok()) return;  // said so already
-    std::fprintf(stderr, "osnode pool: %s\n", (size_.ok() ? spin.error : size_.error).c_str());
-    start_error_ = kio::SysError{size_.ok() ? kPoolSpinVariable : kPoolSizeVariable, EINVAL};
+    std::fprintf(stderr, "osnode pool: %s\n",
+                 (!size_.ok() ? size_.error : !spin.ok() ? spin.error : batch.error).c_str());
+    start_error_ = kio::SysError{refused, EINVAL};
     return;
   }
   spinner_.configure(spin.on);
@@ -95,10 +100,12 @@ bool ThreadPool::hand_back(WorkRequest* r) {
   return false;
 }
 
-// TODO(lab 04): the producer, on a loop thread. Start the threads on first use; if they cannot
-// start, finish the request with start_error_ through the done list. Otherwise queue it (state,
-// its loop's entered_; the stamp is taken already) and signal one idle worker.
-void ThreadPool::enqueue(WorkRequest* r) { (void)r; }
+// TODO(lab 04): the producer, on a loop thread: `requests` holds one or more requests of one
+// loop, in submit order. Start the threads on first use; if they cannot start, finish each
+// request with start_error_ through the done list. Otherwise queue them all under one lock
+// (state, their loop's entered_, queue_.append; the stamps are taken already) and signal one
+// idle worker (it passes the baton while more are queued).
+void ThreadPool::enqueue(RequestList& requests) { (void)requests; }
 
 // TODO(lab 04): take `r` out of the FIFO if it is still queued; it then finishes with
 // ECANCELED. false if a thread has it or it is done.
