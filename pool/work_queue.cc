@@ -79,12 +79,9 @@ int ThreadPool::create_workers(size_t count) {
       workers_.pop_back();
       return rc;
     }
-    // Named by its creator, just after pthread_create (pthread_setname_np writes
-    // /proc/self/task/TID/comm). The thread may already be running under its creator's
-    // name, but it takes no request before enqueue() releases the pool mutex we hold, and by
-    // then every thread is named: once submit() returns, ps -L, pstree -t and
-    // /proc/PID/task/*/comm show osn-pool-N, and no work runs under another name. The kernel
-    // keeps 15 characters.
+    // Named by its creator (pthread_setname_np writes /proc/self/task/TID/comm; 15 characters
+    // kept). It takes no request before enqueue() releases the pool mutex we hold, so once
+    // submit() returns, ps -L shows osn-pool-N, and no work runs under another name.
     char name[32];  // "osn-pool-1023" is 13
     std::snprintf(name, sizeof name, "osn-pool-%zu", i);
     (void)pthread_setname_np(workers_.back().thread, name);
@@ -126,13 +123,10 @@ void ThreadPool::work_loop() {
 }
 
 // Mutex held, a request just queued (or taken with more left). true: wake one idle worker —
-// unless every idle one is already on its way: a futex wake-up is a system call, and a woken
-// thread competes for a CPU. The caller signals work_available_ while it still holds the
-// mutex, as libuv's post() does. Measured (docs/pool.md, "Where the time goes"): a woken
-// worker that lands on its waker's CPU preempts it at once; signalled after the unlock, it
-// then takes the mutex and runs one request per wake-up, loop and worker trading the CPU for
-// every request (0.1 M no-ops/s); signalled under the mutex, it finds the mutex held and
-// waits, and the waker goes on queueing.
+// unless every idle one is already on its way (a futex wake-up is a system call). The caller
+// signals while it still holds the mutex, as libuv's post() does: signalled after the unlock,
+// a worker woken on its waker's CPU preempts it, and the two trade the CPU for every request
+// (0.1 M no-ops/s: docs/pool.md, "Where the time goes").
 bool ThreadPool::claim_idle_worker() {
   if (spinner_.spinning()) return false;  // optional fast path: it is awake and looking
   if (idle_threads_ <= signalled_) return false;

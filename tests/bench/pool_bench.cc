@@ -7,8 +7,8 @@
 // BENCH_SCALE (environment) scales both workloads. `pool_bench throughput N` runs one
 // throughput child; `pool_bench roundtrip` only the round
 // trip. The libuv twin is tests/bench/peers/pool_uv.c; tests/bench/peers/pool.sh runs both.
-// OSN_POOL_SPIN=0|1 (inherited by the throughput children) measures the pool without/with its
-// spin fast path (pool/spin_wait.h).
+// OSN_POOL_SPIN=0|1 and OSN_POOL_BATCH=0|1 (inherited by the throughput children) measure the
+// pool without/with each of its fast paths (pool/spin_wait.h, pool/submit_batch.h).
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>

@@ -5,8 +5,9 @@
 # same workloads line for line: 1,000,000 no-op requests with at most 10,000 in flight, on 4
 # and on 2 threads (the pool's size is fixed per process, so each size is its own run with
 # OSN_THREADPOOL_SIZE / UV_THREADPOOL_SIZE set), and one-at-a-time round trips (p50, p99).
-# Our pool's mode comes from the environment: OSN_POOL_SPIN=0 make bench-peers measures it
-# without its spin fast path (the default, 1, is what the bars are about).
+# Our pool's mode comes from the environment: OSN_POOL_SPIN=0 and/or OSN_POOL_BATCH=0 make
+# bench-peers measure it without its spin or its batched submits (the defaults, 1, are what
+# the bars are about).
 # Sourced by run.sh, which calls run_pool_vs_libuv with lib.sh loaded.
 #
 # The project's bar for the pool: throughput at least libuv's, and a round trip at most half
