@@ -109,31 +109,37 @@ void LoopWork::enqueue_kept() {
   if (!batch_.empty()) pool_.enqueue(batch_.kept());
 }
 
-namespace {
-thread_local LoopWork* callbacks_running_here = nullptr;  // see running_callbacks_here()
-}  // namespace
+// The done lists whose callbacks run on this thread now, innermost first: a callback of one
+// loop may run another loop (each keeps its own submits).
+struct LoopWork::KeptSubmits {
+  LoopWork& self;
+  KeptSubmits* const outer;
+  explicit KeptSubmits(LoopWork& lw) : self(lw), outer(innermost) {
+    self.batch_.open();
+    innermost = this;
+  }
+  ~KeptSubmits() {  // at the end of the callbacks — also when one throws
+    self.batch_.close();
+    innermost = outer;
+    self.hand_over_kept_submits();
+  }
+  static thread_local KeptSubmits* innermost;
+};
 
-LoopWork* LoopWork::running_callbacks_here() { return callbacks_running_here; }
+thread_local LoopWork::KeptSubmits* LoopWork::KeptSubmits::innermost = nullptr;
+
+void LoopWork::hand_over_kept_submits_of_this_thread() {
+  for (KeptSubmits* k = KeptSubmits::innermost; k != nullptr; k = k->outer)
+    k->self.hand_over_kept_submits();
+}
 
 // Poll phase, loop thread: the Async's callback.
 void LoopWork::run_done_callbacks() {
   start_fresh_if_forked();
   spinner_.taking_done_list();  // optional fast path
-  // Optional fast path: the callbacks' submits are kept and handed over in runs (at the end,
-  // at the latest: also if a callback throws). A loop's callbacks may run another loop's.
-  struct KeptSubmits {
-    LoopWork& self;
-    LoopWork* outer = callbacks_running_here;
-    explicit KeptSubmits(LoopWork& lw) : self(lw) {
-      self.batch_.open();
-      callbacks_running_here = &self;
-    }
-    ~KeptSubmits() {
-      self.batch_.close();
-      callbacks_running_here = outer;
-      self.hand_over_kept_submits();
-    }
-  } kept_submits(*this);
+  // Optional fast path: the callbacks' submits are kept and handed over in runs, the last one
+  // when kept_submits goes out of scope (pool/submit_batch.h).
+  KeptSubmits kept_submits(*this);
   // [lab 04] begin: take the whole done list once, then finish() each request on the loop thread
   // The whole done list, once: what finishes meanwhile waits for the next wake-up (its Async
   // send is already on the way). The callbacks run without the done mutex.

@@ -43,8 +43,9 @@ class LoopWork final : public loop::Loop::Attachment {
   void hand_over_kept_submits() {
     if (!batch_.empty()) enqueue_kept();
   }
-  // The loop of this thread whose done list's callbacks are running now, or nullptr.
-  static LoopWork* running_callbacks_here();
+  // hand_over_kept_submits() for every loop whose done list's callbacks run on this thread now
+  // (pool_stats() and shutdown_pool() call it: any thread, usually none).
+  static void hand_over_kept_submits_of_this_thread();
   bool push_done(WorkRequest* r);  // any thread; takes done_mutex_. true: call wake()
   void wake() {  // any thread
     async_.send();
@@ -61,6 +62,7 @@ class LoopWork final : public loop::Loop::Attachment {
  private:
   void run_done_callbacks();  // the Async callback
   void enqueue_kept();
+  struct KeptSubmits;  // run_done_callbacks' scope: opens batch_, hands it over at the end
   void start_fresh_if_forked();  // a no-op unless this process forked since (loop_work.cc)
   void start_fresh_in_child();
   WorkRequest& allocate();

@@ -124,18 +124,13 @@ kio::Status ThreadPool::shutdown() {
 // Called from a pool callback, these first hand the pool what that callback (and those before
 // it) submitted and the batch kept back (pool/submit_batch.h), so the caller sees its own
 // requests as queued, exactly as without the batch.
-namespace {
-void hand_over_this_threads_kept_submits() {
-  if (LoopWork* lw = LoopWork::running_callbacks_here()) lw->hand_over_kept_submits();
-}
-}  // namespace
 
 PoolStats pool_stats() {
-  hand_over_this_threads_kept_submits();
+  LoopWork::hand_over_kept_submits_of_this_thread();
   return ThreadPool::process().stats();
 }
 void reset_pool_stats() {
-  hand_over_this_threads_kept_submits();
+  LoopWork::hand_over_kept_submits_of_this_thread();
   ThreadPool::process().reset_stats();
 }
 kio::Result<size_t> pool_size() { return ThreadPool::process().size(); }
@@ -149,7 +144,7 @@ std::string pool_environment_problem() {
   return {};
 }
 kio::Status shutdown_pool() {
-  hand_over_this_threads_kept_submits();
+  LoopWork::hand_over_kept_submits_of_this_thread();
   return ThreadPool::process().shutdown();
 }
 

@@ -167,6 +167,22 @@ TEST_P(SubmitBatchTest, StatsCountARequestAsSoonAsACallbackSubmitsIt) {
   EXPECT_EQ(after, before + 2);
 }
 
+// The same from a callback of a second loop, run inside the first loop's callback: the first
+// loop's kept submits count too.
+TEST_P(SubmitBatchTest, StatsFromANestedLoopsCallbackCountTheOuterLoopsSubmits) {
+  loop::Loop outer;
+  uint64_t before = 0, seen_inside = 0;
+  queue_work(outer, [] {}, [&](kio::Status) {
+    before = pool_stats().submitted;
+    queue_work(outer, [] {}, [](kio::Status) {});  // kept, with the batch on
+    loop::Loop inner;
+    queue_work(inner, [] {}, [&](kio::Status) { seen_inside = pool_stats().submitted; });
+    ASSERT_TRUE(run_with_guard(inner));
+  });
+  ASSERT_TRUE(run_with_guard(outer));
+  EXPECT_EQ(seen_inside, before + 2);
+}
+
 // shutdown_pool() from a callback that has just submitted says EBUSY: the request is in flight.
 TEST_P(SubmitBatchTest, ShutdownFromACallbackThatJustSubmittedIsRefused) {
   loop::Loop loop;
