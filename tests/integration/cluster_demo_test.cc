@@ -371,6 +371,21 @@ TEST(ClusterDemo, ARefusedPoolSizeStopsTheDemoAtStartNamingTheVariable) {
   EXPECT_EQ(demo.output().find("worker"), std::string::npos) << "no worker was forked: " << demo.output();
 }
 
+// The pool's two switches are checked at start too (pool_environment_problem), not at the
+// first /offload.
+TEST(ClusterDemo, ARefusedPoolSwitchStopsTheDemoAtStartNamingTheVariable) {
+  for (const char* variable : {"OSN_POOL_SPIN", "OSN_POOL_BATCH"}) {
+    DemoProcess demo({std::string(variable) + "=on", "PORT=0", "WORKERS=1"});
+    ASSERT_TRUE(demo.started()) << variable;
+    auto code = demo.wait_exit(5'000);
+    ASSERT_TRUE(code) << variable << ": it started: " << demo.output();
+    EXPECT_EQ(*code, 2) << variable;
+    EXPECT_NE(demo.output().find(std::string(variable) + "=\"on\" is refused"), std::string::npos)
+        << demo.output();
+    EXPECT_EQ(demo.output().find("worker"), std::string::npos) << "no worker was forked: " << demo.output();
+  }
+}
+
 TEST(ClusterDemo, MoreWorkersThanCoresStartsWithAWarning) {
   const int cores = static_cast<int>(std::thread::hardware_concurrency());
   ASSERT_GT(cores, 0);

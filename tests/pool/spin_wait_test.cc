@@ -12,6 +12,7 @@
 #include "kernel-io/process.h"
 #include "loop/loop.h"
 #include "pool/queue_work.h"
+#include "pool/work_queue.h"
 #include "pool/spin_wait.h"
 #include "tests/pool/pool_test_support.h"
 
@@ -101,6 +102,9 @@ TEST(PoolSpin, RefusesEverythingElseNamingTheVariable) {
 
 // Runs in a child process started by the test below, with OSN_POOL_SPIN=yes.
 TEST(PoolSpinChild, DISABLED_QueueOneRequest) {
+  EXPECT_NE(pool_environment_problem().find("OSN_POOL_SPIN=\"yes\" is refused"),
+            std::string::npos)
+      << pool_environment_problem();
   testing::expect_first_request_refused_by("OSN_POOL_SPIN");
 }
 

@@ -64,7 +64,7 @@ TEST(PoolBatch, AProgramWithARefusedValueSaysWhyAndItsRequestsFail) {
 }
 
 TEST(PoolBatch, TheEnvironmentCheckIsQuietWhenEveryVariableIsAccepted) {
-  // Whatever this process was started with, the suite's requests start threads: so it is.
+  // The suite runs with accepted values (unset, or 0/1), as its other tests' requests show.
   EXPECT_EQ(pool_environment_problem(), "");
 }
 
