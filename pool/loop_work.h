@@ -39,12 +39,13 @@ class LoopWork final : public loop::Loop::Attachment {
                     std::function<void(kio::Status)>&& after_work);
   WorkRequest* find(WorkHandle handle);
   // Gives the pool the submits SubmitBatch kept back (optional fast path; a no-op when none
-  // are). Loop thread. cancel(), pool_stats() and shutdown_pool() call it first.
+  // are). Loop thread. cancel() calls it first; pool_stats(), reset_pool_stats() and
+  // shutdown_pool() through hand_over_kept_submits_of_this_thread().
   void hand_over_kept_submits() {
     if (!batch_.empty()) enqueue_kept();
   }
   // hand_over_kept_submits() for every loop whose done list's callbacks run on this thread now
-  // (pool_stats() and shutdown_pool() call it: any thread, usually none).
+  // (pool_stats(), reset_pool_stats() and shutdown_pool() call it; usually there is none).
   static void hand_over_kept_submits_of_this_thread();
   bool push_done(WorkRequest* r);  // any thread; takes done_mutex_. true: call wake()
   void wake() {  // any thread

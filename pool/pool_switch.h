@@ -3,7 +3,8 @@
 // The pool's two optional fast paths each have one (OSN_POOL_SPIN, pool/spin_wait.h;
 // OSN_POOL_BATCH, pool/submit_batch.h). Anything but 0 or 1 is refused with a message that
 // names the variable, the value and what each setting means; the pool then refuses to start
-// (ThreadPool::start_threads) and pool_size_problem() says why, as for OSN_THREADPOOL_SIZE.
+// (ThreadPool::start_threads), and pool_environment_problem() (pool/work_queue.h) says why at a
+// program's start, as for OSN_THREADPOOL_SIZE.
 #pragma once
 
 #include <string>

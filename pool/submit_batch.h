@@ -8,14 +8,15 @@
 // pool callbacks — the done list's callbacks each submit the next request — so they come in
 // runs. Kept on the loop's own list and appended to the FIFO together, at most kMaxKept at a
 // time, they move the line once per run instead of once per request (measured: docs/pool.md,
-// "Batched submits": on 2 threads, 4.7 M -> 10.6 M no-ops/s; libuv 9.1 M).
+// "The second fast path: batched submits": on 2 threads, 4.7 M -> 10.6 M no-ops/s in the
+// prototype, libuv 9.1 M).
 //
 // What it does NOT change: the FIFO order (a run is appended in submit order, after everything
 // queued before it), which callbacks run in which iteration (a request submitted from a pool
 // callback completes in a later iteration either way: the done list is taken once per
 // wake-up), cancel() (it hands the kept requests over first, so a request is cancellable as
 // soon as it is submitted), and what pool_stats()/shutdown_pool() see when called from the
-// loop (they hand them over too). What it does change: a worker sees a kept request when the
+// loop (they, and reset_pool_stats(), hand them over too). What it does change: a worker sees a kept request when the
 // run ends — after at most kMaxKept more submits, or when the done list's callbacks are over,
 // whichever comes first. Interrupt coalescing and Nagle's algorithm make the same trade: a
 // little latency under load for far fewer transfers. So a pool callback must not wait (block)
